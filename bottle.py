@@ -1,0 +1,3849 @@
+#!/usr/bin/env python3
+"""
+bottle.py: a fast, simple and lightweight WSGI micro web-framework in one file.
+
+It is a drop-in replacement for Bottle 0.13: request dispatching with URL
+parameters (routes), a built-in template engine, request and response objects
+with easy access to forms, uploads, cookies and headers, adapters for many WSGI
+servers and template engines, and nothing outside the Python standard library.
+
+    from bottle import route, run
+
+    @route('/hello/<name>')
+    def hello(name):
+        return 'Hello %s!' % name
+
+    run(host='127.0.0.1', port=8080)
+
+License: MIT (see LICENSE).
+"""
+
+__author__ = 'The bottle.py authors'
+__version__ = '0.13.4'
+__license__ = 'MIT'
+
+# ------------------------------------------------------------------- Imports ----
+# Only cheap standard modules are imported here. Everything heavier (json, cgi-like
+# parsing, tempfile, mimetypes, hashing, servers, template engines) is imported
+# inside the function that needs it, so `import bottle` stays fast.
+
+import functools
+import itertools
+import os
+import re
+import sys
+import threading
+import time
+import warnings
+from _collections_abc import MutableMapping as DictMixin  # collections.abc without its import cost
+
+# --------------------------------------------------------- Compatibility names ----
+# Bottle 0.13 ran on Python 2 and 3 and exported helpers for both. Python 3 is all
+# that is left, but old applications and plugins still import these names.
+
+py = sys.version_info
+py3k = True
+basestring = str
+unicode = str
+long = int
+unichr = chr
+
+
+def tob(s, enc='utf8'):
+    """Return ``s`` as bytes: str is encoded with ``enc``, None becomes b''."""
+    if isinstance(s, str):
+        return s.encode(enc)
+    return b'' if s is None else bytes(s)
+
+
+def touni(s, enc='utf8', err='strict'):
+    """Return ``s`` as str: bytes are decoded with ``enc``, None becomes ''."""
+    if isinstance(s, bytes):
+        return s.decode(enc, err)
+    return str('' if s is None else s)
+
+
+tonat = touni
+
+
+def _latin1_to_unicode(native):
+    """Decode a PEP 3333 native string (bytes smuggled as latin-1) as UTF-8.
+
+    Values whose bytes are not valid UTF-8 keep their latin-1 reading, so no
+    data is lost and nothing raises.
+    """
+    if native.isascii():
+        return native
+    try:
+        return native.encode('latin1').decode('utf8')
+    except UnicodeError:
+        return native
+
+
+def _unicode_to_latin1(text):
+    """Encode ``text`` as UTF-8 and return it as a PEP 3333 native string."""
+    return text if text.isascii() else text.encode('utf8').decode('latin1')
+
+
+def depr(major, minor, cause, fix, stacklevel=3):
+    """Warn that a feature is deprecated since Bottle ``major.minor``.
+
+    Returns the DeprecationWarning so callers may raise it; raises it right
+    away when ``bottle.DEBUG`` is the string ``'strict'``.
+    """
+    text = ('Warning: Use of deprecated feature or API. (Deprecated in Bottle-%d.%d)\n'
+            'Cause: %s\nFix: %s\n' % (major, minor, cause, fix))
+    if DEBUG == 'strict':
+        raise DeprecationWarning(text)
+    warnings.warn(text, DeprecationWarning, stacklevel=stacklevel)
+    return DeprecationWarning(text)
+
+
+def makelist(data):
+    """Return ``data`` as a list: sequences are copied, a single true value is wrapped."""
+    if isinstance(data, (tuple, list, set, dict)):
+        return list(data)
+    elif data:
+        return [data]
+    return []
+
+
+def update_wrapper(wrapper, wrapped, *a, **ka):
+    """Like :func:`functools.update_wrapper`, but never fails on odd callables."""
+    try:
+        functools.update_wrapper(wrapper, wrapped, *a, **ka)
+    except AttributeError:
+        pass
+
+
+def callable(x):
+    """Return True if ``x`` can be called (kept for Bottle 0.13 compatibility)."""
+    return hasattr(x, '__call__')
+
+
+def getargspec(func):
+    """Return ``(args, varargs, varkw, defaults)`` of ``func`` like the old inspect helper."""
+    import inspect
+    spec = inspect.getfullargspec(func)
+    kwonly = [name for name in spec.kwonlyargs]
+    return spec.args + kwonly, spec.varargs, spec.varkw, spec.defaults
+
+
+def json_dumps(obj, **options):
+    """Serialise ``obj`` with :func:`json.dumps` (imported on first use)."""
+    import json
+    return json.dumps(obj, **options)
+
+
+def json_loads(s):
+    """Parse a JSON document given as str or UTF-8 bytes."""
+    import json
+    return json.loads(touni(s))
+
+
+def _unquote(string, encoding='utf-8', errors='replace'):
+    from urllib.parse import unquote
+    return unquote(string, encoding, errors)
+
+
+urlunquote = functools.partial(_unquote, encoding='latin1')
+
+
+# -------------------------------------------------------- Lazy-value helpers ----
+# Descriptors that compute a value once and keep it: per instance, per class, or in
+# a dict attribute such as the WSGI environ.
+
+class DictProperty(object):
+    """Property that stores its value under a key of a dict-like attribute.
+
+    ``@DictProperty('environ', 'bottle.request.query')`` computes the value on
+    first access and keeps it in ``self.environ['bottle.request.query']``. With
+    ``read_only=True``, assignment and deletion raise AttributeError.
+    """
+
+    def __init__(self, attr, key=None, read_only=False):
+        self.attr, self.key, self.read_only = attr, key, read_only
+
+    def __call__(self, func):
+        functools.update_wrapper(self, func, updated=[])
+        self.getter, self.key = func, self.key or func.__name__
+        return self
+
+    def __get__(self, obj, cls):
+        if obj is None:
+            return self
+        storage = getattr(obj, self.attr)
+        try:
+            return storage[self.key]
+        except KeyError:
+            value = storage[self.key] = self.getter(obj)
+            return value
+
+    def __set__(self, obj, value):
+        if self.read_only:
+            raise AttributeError('Read-only property: %s' % self.key)
+        getattr(obj, self.attr)[self.key] = value
+
+    def __delete__(self, obj):
+        if self.read_only:
+            raise AttributeError('Read-only property: %s' % self.key)
+        del getattr(obj, self.attr)[self.key]
+
+
+class cached_property(object):
+    """A property computed once per instance, then stored as a plain attribute.
+
+    Delete the attribute to have it computed again on next access.
+    """
+
+    def __init__(self, func):
+        update_wrapper(self, func)
+        self.func = func
+
+    def __get__(self, obj, cls):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.func.__name__] = self.func(obj)
+        return value
+
+
+class lazy_attribute(object):
+    """A class attribute computed by ``func(cls)`` on first access, then stored on the class."""
+
+    def __init__(self, func):
+        functools.update_wrapper(self, func, updated=[])
+        self.getter = func
+
+    def __get__(self, obj, cls):
+        value = self.getter(cls)
+        setattr(cls, self.__name__, value)
+        return value
+
+
+# ---------------------------------------------------------------- Exceptions ----
+# The exception hierarchy. HTTPResponse and HTTPError live with the response
+# object further down because they are responses, too.
+
+class BottleException(Exception):
+    """Base class for every exception raised by bottle.py."""
+
+
+class RouteError(BottleException):
+    """Base class for routing related exceptions."""
+
+
+class RouteReset(BottleException):
+    """Raised by a plugin's ``apply`` to have the route re-built from scratch."""
+
+
+class RouterUnknownModeError(RouteError):
+    """A rule uses a wildcard filter the router does not know."""
+
+
+class RouteSyntaxError(RouteError):
+    """A route rule cannot be parsed or compiled."""
+
+
+class RouteBuildError(RouteError):
+    """A URL cannot be built: the route is unknown or an argument is missing."""
+
+
+class PluginError(BottleException):
+    """A plugin cannot be installed, e.g. because its name is already taken."""
+
+
+# ------------------------------------------------------------------- Routing ----
+# The router turns rules such as '/wiki/<page:path>' into matchers, finds the
+# target for a request (static rules by dict lookup, dynamic ones by regex) and
+# builds URLs back from route names.
+
+def _flatten_groups(pattern):
+    """Turn every capturing group of a regular expression into a non-capturing one."""
+    if '(' not in pattern:
+        return pattern
+
+    def replace(match):
+        escapes = match.group(1)
+        return match.group(0) if len(escapes) % 2 else escapes + '(?:'
+    return re.sub(r'(\\*)(\(\?P<[^>]*>|\((?!\?))', replace, pattern)
+
+
+class _DynamicRoutes(object):
+    """The dynamic (regex) routes of one HTTP method, in definition order.
+
+    Every route is indexed by its *head*: the literal text of its rule up to the
+    last '/' before the first wildcard. A path can only match routes whose head
+    is one of its own '/'-terminated prefixes, so a lookup considers a handful of
+    candidates instead of every route; the candidates of each prefix combination
+    share one combined regular expression, built on first use.
+    """
+
+    def __init__(self):
+        self.entries = []      # [(flat_pattern, match_args, target)], definition order
+        self.positions = {}    # flat_pattern -> index in entries
+        self.heads = {}        # head -> [index, ...]
+        self.matchers = {}     # tuple of heads -> matcher function
+
+    def add(self, head, flat_pattern, match_args, target):
+        """Add a route; one with the same pattern replaces the older one in place."""
+        entry = (flat_pattern, match_args, target)
+        if flat_pattern in self.positions:
+            self.entries[self.positions[flat_pattern]] = entry
+        else:
+            self.positions[flat_pattern] = len(self.entries)
+            self.heads.setdefault(head, []).append(len(self.entries))
+            self.entries.append(entry)
+        self.matchers.clear()
+
+    def match(self, path):
+        """Return ``(target, args)`` for the first route matching ``path``, or None."""
+        heads = self.heads
+        found = ('',) if '' in heads else ()
+        slash = path.find('/')
+        while slash >= 0:
+            prefix = path[:slash + 1]
+            if prefix in heads:
+                found += (prefix,)
+            slash = path.find('/', slash + 1)
+        if not found:
+            return None
+        try:
+            matcher = self.matchers[found]
+        except KeyError:
+            matcher = self.matchers[found] = self._build_matcher(found)
+        return matcher(path)
+
+    def _build_matcher(self, heads):
+        indexes = sorted(i for head in heads for i in self.heads[head])
+        entries = [self.entries[i] for i in indexes]
+        if len(entries) == 1:
+            _, match_args, target = entries[0]
+
+            def match_single(path):
+                args = match_args(path)
+                return None if args is None else (target, args)
+            return match_single
+        combined = re.compile('|'.join('(%s)\\Z' % flat for flat, _, _ in entries))
+        # m.lastindex is the number of the outer group that matched.
+        by_group = {}
+        group = 1
+        for flat, match_args, target in entries:
+            by_group[group] = (match_args, target)
+            group += 1 + re.compile(flat).groups
+
+        def match_combined(path):
+            m = combined.match(path)
+            if m is None:
+                return None
+            match_args, target = by_group[m.lastindex]
+            return target, match_args(path)
+        return match_combined
+
+
+class Router(object):
+    """Maps request paths and methods to targets and builds URLs from route names.
+
+    A rule is a path with optional wildcards: ``<name>``, ``<name:filter>`` or
+    ``<name:filter:config>`` (and the legacy ``:name`` / ``:name#regexp#``).
+    Rules without wildcards are *static* and checked before the dynamic ones
+    (unless ``strict=True``); dynamic rules are tried in definition order.
+    """
+
+    default_pattern = '[^/]+'
+    default_filter = 're'
+
+    #: Finds wildcards in a rule. A run of backslashes right before a wildcard
+    #: escapes it when its length is odd.
+    rule_syntax = re.compile(r'''
+        (\\*)
+        (?:
+            <([a-zA-Z_][a-zA-Z_0-9]*)?            # <name
+             (?::([a-zA-Z_]*)                     #   :filter
+              (?::((?:\\.|[^\\>])+)?)?            #   :config
+             )?>
+          | :([a-zA-Z_][a-zA-Z_0-9]*)?            # legacy :name
+             (?:\#(.*?)\#)?                       #   #regexp#
+        )''', re.VERBOSE)
+
+    def __init__(self, strict=False):
+        #: With ``strict``, static rules lose their priority and are matched in
+        #: definition order together with the dynamic ones.
+        self.strict_order = strict
+        self.filters = {
+            're': lambda conf: (_flatten_groups(conf or self.default_pattern), None, None),
+            'int': lambda conf: (r'-?\d+', int, lambda x: str(int(x))),
+            'float': lambda conf: (r'-?[\d.]+', float, lambda x: str(float(x))),
+            'path': lambda conf: (r'.+?', None, None),
+        }
+        self.builder = {}     # route name -> [(argument name or None, to_url or literal)]
+        self.static = {}      # method -> {path: (target, None)}
+        self.dynamic = {}     # method -> _DynamicRoutes
+        self._lookup_order = {}
+
+    def add_filter(self, name, func):
+        """Register a wildcard filter.
+
+        ``func(config)`` is called with the config part of a wildcard (or None)
+        and returns ``(regexp, to_python, to_url)``; the converters may be None.
+        """
+        self.filters[name] = func
+
+    def _itertokens(self, rule):
+        """Yield ``(literal, None, None)`` and ``(name, filter, config)`` tokens of a rule."""
+        offset, literal = 0, ''
+        for match in self.rule_syntax.finditer(rule):
+            literal += rule[offset:match.start()]
+            escapes, name, mode, conf, old_name, old_conf = match.groups()
+            offset = match.end()
+            if len(escapes) % 2:
+                literal += match.group(0)[len(escapes):]
+                continue
+            if literal:
+                yield literal, None, None
+                literal = ''
+            if match.group(0)[len(escapes)] == ':':
+                depr(0, 13, 'Use of old route syntax.', 'Use <name> instead of :name in routes.',
+                     stacklevel=5)
+                name, mode, conf = old_name, 're' if old_conf else None, old_conf
+            yield name, mode or self.default_filter, conf or None
+        literal += rule[offset:]
+        if literal:
+            yield literal, None, None
+
+    def add(self, rule, method, target, name=None):
+        """Add a rule for ``method`` that leads to ``target``; ``name`` enables URL building.
+
+        Raises :exc:`RouteSyntaxError` for an unknown filter, an invalid regular
+        expression or a wildcard name used twice.
+        """
+        method = method.upper()
+        pattern, flat, head, builder, converters = '', '', None, [], []
+        names, anonymous = set(), 0
+        for token, mode, conf in self._itertokens(rule):
+            if mode is None:
+                pattern += re.escape(token)
+                flat += re.escape(token)
+                builder.append((None, token))
+                continue
+            if head is None:  # the literal text before the first wildcard, cut after '/'
+                head = ''.join(text for _, text in builder)
+                head = head[:head.rfind('/') + 1]
+            if mode not in self.filters:
+                raise RouteSyntaxError('Unknown filter %r in rule %r' % (mode, rule))
+            mask, to_python, to_url = self.filters[mode](conf)
+            if token:
+                if token in names:
+                    raise RouteSyntaxError('Wildcard name %r used twice in rule %r' % (token, rule))
+                names.add(token)
+                pattern += '(?P<%s>%s)' % (token, _flatten_groups(mask))
+                if to_python:
+                    converters.append((token, to_python))
+            else:
+                token = 'anon%d' % anonymous
+                anonymous += 1
+                pattern += '(?:%s)' % _flatten_groups(mask)
+            flat += '(?:%s)' % _flatten_groups(mask)
+            builder.append((token, to_url or str))
+
+        if name:
+            self.builder[name] = builder
+        self._lookup_order.clear()
+        if head is None and not self.strict_order:
+            path = ''.join(text for _, text in builder)
+            self.static.setdefault(method, {})[path] = (target, None)
+            return
+        try:
+            regexp = re.compile('(?:%s)\\Z' % pattern)
+            re.compile(flat)
+        except re.error as error:
+            raise RouteSyntaxError('Could not add route %r: %s' % (rule, error))
+        self.dynamic.setdefault(method, _DynamicRoutes()).add(
+            head or '', flat, self._make_args_matcher(regexp, converters), target)
+
+    @staticmethod
+    def _make_args_matcher(regexp, converters):
+        """Return ``match_args(path)``: the converted wildcard values, or None on no match."""
+        match = regexp.match
+        if not converters:
+            def match_args(path):
+                m = match(path)
+                return None if m is None else m.groupdict()
+            return match_args
+
+        def match_and_convert(path):
+            m = match(path)
+            if m is None:
+                return None
+            args = m.groupdict()
+            try:
+                for name, to_python in converters:
+                    args[name] = to_python(args[name])
+            except ValueError:
+                raise HTTPError(400, 'Path has wrong format.')
+            return args
+        return match_and_convert
+
+    def build(self, _name, *anons, **query):
+        """Build a URL from the named route, wildcard values and extra query arguments.
+
+        Positional values fill anonymous wildcards. Keyword arguments that are
+        not wildcards become the query string. Raises :exc:`RouteBuildError`
+        for an unknown route name or a missing wildcard value.
+        """
+        builder = self.builder.get(_name)
+        if not builder:
+            raise RouteBuildError('No route with that name.', _name)
+        for index, value in enumerate(anons):
+            query['anon%d' % index] = value
+        try:
+            url = ''.join([to_url(query.pop(key)) if key else to_url for key, to_url in builder])
+        except KeyError as missing:
+            raise RouteBuildError('Missing URL argument: %r' % missing.args[0])
+        if not query:
+            return url
+        from urllib.parse import urlencode
+        return url + '?' + urlencode(query)
+
+    def _methods_to_try(self, verb):
+        try:
+            return self._lookup_order[verb]
+        except KeyError:
+            wanted = ('PROXY', 'HEAD', 'GET', 'ANY') if verb == 'HEAD' else ('PROXY', verb, 'ANY')
+            order = tuple((m, self.static.get(m), self.dynamic.get(m)) for m in wanted
+                          if m in self.static or m in self.dynamic)
+            self._lookup_order[verb] = order
+            return order
+
+    def match(self, environ):
+        """Return ``(target, url_args)`` for the request described by ``environ``.
+
+        HEAD falls back to GET, every method falls back to ANY. Raises
+        HTTPError 405 (with an Allow header) when only other methods match the
+        path, and 404 when nothing does.
+        """
+        verb = environ['REQUEST_METHOD'].upper()
+        path = environ['PATH_INFO'] or '/'
+        for _, static, dynamic in self._methods_to_try(verb):
+            if static is not None:
+                hit = static.get(path)
+                if hit is not None:
+                    return hit[0], {}
+            if dynamic is not None:
+                hit = dynamic.match(path)
+                if hit is not None:
+                    return hit
+        allowed = set()
+        tried = set(name for name, _, _ in self._methods_to_try(verb))
+        for method in set(self.static) | set(self.dynamic):
+            if method in tried or method == 'PROXY':
+                continue
+            if path in self.static.get(method, ()):
+                allowed.add(method)
+            elif method in self.dynamic and self.dynamic[method].match(path):
+                allowed.add(method)
+        if allowed:
+            raise HTTPError(405, 'Method not allowed.', Allow=','.join(sorted(allowed)))
+        raise HTTPError(404, 'Not found: ' + repr(path))
+
+
+class Route(object):
+    """A route: a rule, a method and a callback, plus per-route plugins and config.
+
+    ``call`` is the callback with all applicable plugins applied; it is built
+    on first use and kept until :meth:`reset`.
+    """
+
+    def __init__(self, app, rule, method, callback, name=None, plugins=None, skiplist=None, **config):
+        #: The application this route belongs to.
+        self.app = app
+        #: The path rule string, e.g. ``/wiki/<page>``.
+        self.rule = rule
+        #: The HTTP method as a string, e.g. ``GET``.
+        self.method = method
+        #: The original callback, without plugins applied.
+        self.callback = callback
+        #: The route name, or None.
+        self.name = name or None
+        #: Route-specific plugins (see :meth:`Bottle.route`).
+        self.plugins = plugins or []
+        #: Plugins (instances, classes, names or True) not to apply to this route.
+        self.skiplist = skiplist or []
+        #: Route configuration; reads through to the application config.
+        self.config = app.config._make_overlay()
+        self.config.load_dict(config)
+
+    @cached_property
+    def call(self):
+        """The route callback with all plugins applied, built on first access."""
+        return self._make_callback()
+
+    def reset(self):
+        """Forget the prepared callback; plugins are applied again on next use."""
+        self.__dict__.pop('call', None)
+
+    def prepare(self):
+        """Apply the plugins now instead of on the first request."""
+        self.call
+
+    def all_plugins(self):
+        """Yield the plugins that affect this route, innermost first.
+
+        Route plugins come after application plugins; a plugin is left out when
+        the skiplist names it by instance, class or name (``True`` skips all),
+        or when a plugin with the same name was already yielded.
+        """
+        seen_names = set()
+        if True in self.skiplist:
+            return
+        for plugin in reversed(self.app.plugins + self.plugins):
+            name = getattr(plugin, 'name', None)
+            if name and (name in self.skiplist or name in seen_names):
+                continue
+            if plugin in self.skiplist or type(plugin) in self.skiplist:
+                continue
+            if name:
+                seen_names.add(name)
+            yield plugin
+
+    def _make_callback(self):
+        callback = self.callback
+        for plugin in self.all_plugins():
+            try:
+                if hasattr(plugin, 'apply'):
+                    callback = plugin.apply(callback, self)
+                else:
+                    callback = plugin(callback)
+            except RouteReset:
+                return self._make_callback()
+            if callback is not self.callback:
+                update_wrapper(callback, self.callback)
+        return callback
+
+    def get_undecorated_callback(self):
+        """Return the original callback, looking through decorators and bound methods."""
+        func = self.callback
+        while True:
+            func = getattr(func, '__func__', func)
+            inner = getattr(func, '__wrapped__', None)
+            if inner is None:
+                cells = getattr(func, '__closure__', None) or ()
+                inner = next((value for value in map(_cell_value, cells)
+                              if _is_function(value)), None)
+            if inner is None:
+                return func
+            func = inner
+
+    def get_callback_args(self):
+        """Return the argument names of the original callback."""
+        return getargspec(self.get_undecorated_callback())[0]
+
+    def get_config(self, key, default=None):
+        """Deprecated: read ``route.config`` directly (it includes the app config)."""
+        depr(0, 13, 'Route.get_config() is deprecated.',
+             'The Route.config property already includes values from the'
+             ' application config for missing keys. Access it directly.')
+        return self.config.get(key, default)
+
+    def __repr__(self):
+        callback = self.get_undecorated_callback()
+        return '<%s %s -> %s:%s>' % (self.method, self.rule, getattr(callback, '__module__', '?'),
+                                     getattr(callback, '__name__', '?'))
+
+
+def _cell_value(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:  # an empty cell
+        return None
+
+
+def _is_function(obj):
+    return hasattr(obj, '__code__') or hasattr(obj, '__func__')
+
+
+# --------------------------------------------------------------- Application ----
+# The Bottle class: routes, hooks, plugins and mounts of one application, and the
+# WSGI entry point that answers a request (Bottle.__call__ -> wsgi -> _handle -> _cast).
+
+class Bottle(object):
+    """A WSGI application: a set of routes plus the plugins, hooks and config they share.
+
+    Instances are WSGI callables. Keyword arguments ``catchall`` and
+    ``autojson`` are accepted for Bottle 0.13 compatibility; prefer
+    ``app.config['catchall']`` and ``app.config['json.enable']``.
+    """
+
+    __hook_names = ('before_request', 'after_request', 'app_reset', 'config')
+    __reversed_hooks = frozenset(['after_request'])
+
+    def __init__(self, **kwargs):
+        self._hooks = dict((name, []) for name in self.__hook_names)
+        self._mounts = []
+        #: A :class:`ResourceManager` for application files.
+        self.resources = ResourceManager()
+        #: List of installed :class:`Route` instances.
+        self.routes = []
+        #: Maps rules and methods to routes.
+        self.router = Router()
+        #: Maps status codes to error handler callbacks.
+        self.error_handler = {}
+        #: Installed plugins, outermost last.
+        self.plugins = []
+
+        #: A :class:`ConfigDict` for app specific configuration.
+        self.config = ConfigDict()
+        self.config._add_change_listener(functools.partial(self.trigger_hook, 'config'))
+        self.config._add_change_listener(self._reset_routes_on_json_change)
+        self.config.meta_set('catchall', 'validate', bool)
+        self.config['catchall'] = True
+        self.config._define('json.enable', default=True, validate=bool,
+                            help='Enable or disable automatic dict->json filter.')
+        self.config._define('json.ascii', default=False, validate=bool,
+                            help='Kept for Bottle 0.13 compatibility; has no effect.')
+        self.config._define('json.indent', default=True, validate=bool,
+                            help='Kept for Bottle 0.13 compatibility; has no effect.')
+        self.config._define('json.dump_func', default=None,
+                            help='If set, the function that turns dicts into JSON.')
+        if 'catchall' in kwargs:
+            depr(0, 13, 'Bottle(catchall) keyword argument.',
+                 "The 'catchall' setting is now part of the app configuration."
+                 " Fix: `app.config['catchall'] = False`")
+            self.config['catchall'] = kwargs['catchall']
+        if 'autojson' in kwargs:
+            depr(0, 13, 'Bottle(autojson) keyword argument.',
+                 "The 'autojson' setting is now part of the app configuration."
+                 " Fix: `app.config['json.enable'] = False`")
+            self.config['json.enable'] = bool(kwargs['autojson'])
+        self.install(JSONPlugin())
+        self.install(TemplatePlugin())
+
+    #: If true (default), handle all exceptions. Turn off to let debugging middleware handle exceptions.
+    catchall = DictProperty('config', 'catchall')
+
+    def __setattr__(self, name, value):
+        descriptor = getattr(type(self), name, None)
+        if hasattr(descriptor, '__set__'):
+            return object.__setattr__(self, name, value)
+        if name in self.__dict__:
+            raise AttributeError('Attribute %s already defined. Plugin conflict?' % name)
+        self.__dict__[name] = value
+
+    def _reset_routes_on_json_change(self, config, key, value):
+        if key.startswith('json.') or key == 'autojson':
+            for route in self.routes:
+                route.reset()
+
+    # Hooks -----------------------------------------------------------------
+
+    def add_hook(self, name, func):
+        """Attach ``func`` to the hook ``name``.
+
+        Hooks: ``before_request`` (before each request is routed),
+        ``after_request`` (after each request, in reverse order of
+        registration), ``app_reset`` (after :meth:`reset`) and ``config``
+        (on every config change, with ``(config, key, value)``).
+        """
+        hooks = self._hooks.setdefault(name, [])
+        if name in self.__reversed_hooks:
+            hooks.insert(0, func)
+        else:
+            hooks.append(func)
+
+    def remove_hook(self, name, func):
+        """Detach ``func`` from hook ``name``. Returns True if it was attached."""
+        if func in self._hooks.get(name, ()):
+            self._hooks[name].remove(func)
+            return True
+
+    def trigger_hook(self, __name, *args, **kwargs):
+        """Call every callback attached to a hook; return their results as a list."""
+        return [hook(*args, **kwargs) for hook in self._hooks.get(__name, ())[:]]
+
+    def hook(self, name):
+        """Decorator form of :meth:`add_hook`."""
+        def decorator(func):
+            self.add_hook(name, func)
+            return func
+        return decorator
+
+    # Mounting and merging --------------------------------------------------
+
+    def mount(self, prefix, app, **options):
+        """Serve another application below ``prefix``.
+
+        ``app`` is a Bottle instance or any WSGI callable. Requests for
+        ``prefix/...`` are passed on with ``SCRIPT_NAME`` and ``PATH_INFO``
+        shifted, so the mounted app sees paths relative to its mount point.
+        A prefix without a trailing slash also matches itself. Route options
+        apply to the proxy route; plugins are skipped unless ``skip`` says
+        otherwise.
+        """
+        if isinstance(app, str) and not isinstance(prefix, str):
+            depr(0, 10, 'Parameter order of Bottle.mount() changed.',
+                 'Use app.mount(prefix, app).')
+            prefix, app = app, prefix
+        if not isinstance(prefix, str) or not prefix.startswith('/'):
+            raise ValueError("Mount prefix must start with '/': %r" % (prefix,))
+        segments = [segment for segment in prefix.split('/') if segment]
+        if not segments:
+            raise ValueError('Applications cannot be mounted to "/".')
+        if isinstance(app, Bottle):
+            app.config['_mount.prefix'] = prefix
+            app.config['_mount.app'] = self
+        self._mounts.append(app)
+        options.setdefault('skip', True)
+        options.setdefault('method', 'PROXY')
+        options.setdefault('mountpoint', {'prefix': prefix, 'target': app})
+        options['callback'] = _make_mount_callback(app, len(segments))
+        self.route('/%s/<:re:.*>' % '/'.join(segments), **options)
+        if not prefix.endswith('/'):
+            self.route('/' + '/'.join(segments), **options)
+
+    def merge(self, routes):
+        """Add the routes of another application (or a list of routes) to this one.
+
+        The routes keep their original application, its plugins and its config.
+        """
+        if isinstance(routes, Bottle):
+            routes = routes.routes
+        for route in routes:
+            self.add_route(route)
+
+    # Plugins ---------------------------------------------------------------
+
+    def install(self, plugin):
+        """Add a plugin to every route of this application and return it.
+
+        A plugin is a decorator-like callable or an object with ``apply``
+        (plugin API v2); its ``setup(app)`` is called first if present.
+        """
+        if hasattr(plugin, 'setup'):
+            plugin.setup(self)
+        if not callable(plugin) and not hasattr(plugin, 'apply'):
+            raise TypeError('Plugins must be callable or implement .apply()')
+        self.plugins.append(plugin)
+        self.reset()
+        return plugin
+
+    def uninstall(self, plugin):
+        """Remove plugins given by instance, class, name or True (all). Returns the removed list."""
+        removed = []
+        for index in range(len(self.plugins) - 1, -1, -1):
+            candidate = self.plugins[index]
+            if (plugin is True or plugin is candidate or plugin is type(candidate)
+                    or getattr(candidate, 'name', True) == plugin):
+                removed.append(candidate)
+                del self.plugins[index]
+                if hasattr(candidate, 'close'):
+                    candidate.close()
+        if removed:
+            self.reset()
+        return removed
+
+    def reset(self, route=None):
+        """Forget prepared callbacks of all routes, or of one route (object or index).
+
+        Plugins are applied again on next use (right away in debug mode).
+        """
+        if route is None:
+            routes = self.routes
+        elif isinstance(route, Route):
+            routes = [route]
+        else:
+            routes = [self.routes[route]]
+        for each in routes:
+            each.reset()
+        if DEBUG:
+            for each in routes:
+                each.prepare()
+        self.trigger_hook('app_reset')
+
+    def close(self):
+        """Close the application and every plugin that has a ``close`` method."""
+        for plugin in self.plugins:
+            if hasattr(plugin, 'close'):
+                plugin.close()
+
+    def run(self, **kwargs):
+        """Start a server for this application: shortcut for :func:`run(self, **kwargs) <run>`."""
+        run(self, **kwargs)
+
+    # Routes ----------------------------------------------------------------
+
+    def match(self, environ):
+        """Return ``(route, url_args)`` for a WSGI environ, or raise HTTPError 404/405."""
+        return self.router.match(environ)
+
+    def get_url(self, routename, **kargs):
+        """Return the URL of a named route, below the SCRIPT_NAME of the current request."""
+        try:
+            script_name = request.environ.get('SCRIPT_NAME', '').strip('/')
+        except RuntimeError:  # called outside of a request
+            script_name = ''
+        location = self.router.build(routename, **kargs).lstrip('/')
+        return ('/%s/' % script_name if script_name else '/') + location
+
+    def add_route(self, route):
+        """Add a :class:`Route` object (see :meth:`route` for the usual way)."""
+        self.routes.append(route)
+        self.router.add(route.rule, route.method, route, name=route.name)
+        if DEBUG:
+            route.prepare()
+
+    def route(self, path=None, method='GET', callback=None, name=None, apply=None, skip=None,
+              **config):
+        """Decorator that binds a callback to a rule (or a list of rules).
+
+        :param path: rule or list of rules; generated from the callback's
+            signature (see :func:`yieldroutes`) when missing.
+        :param method: an HTTP method or list of methods (default GET);
+            ``ANY`` matches every method as a fallback.
+        :param callback: the callback, to use this as a function instead of a
+            decorator.
+        :param name: a name for :meth:`get_url`.
+        :param apply: a plugin or list of plugins for this route only.
+        :param skip: plugins (instances, classes, names) not to apply, or True.
+        Other keyword arguments become the route's config.
+        """
+        if callable(path):
+            path, callback = None, path
+        plugins = makelist(apply)
+        skiplist = makelist(skip)
+
+        def decorator(callback):
+            if isinstance(callback, str):
+                callback = load(callback)
+            for rule in makelist(path) or yieldroutes(callback):
+                for verb in makelist(method):
+                    route = Route(self, rule, verb.upper(), callback, name=name,
+                                  plugins=plugins, skiplist=skiplist, **config)
+                    self.add_route(route)
+            return callback
+        return decorator(callback) if callback else decorator
+
+    def get(self, path=None, method='GET', **options):
+        """Like :meth:`route` with ``method='GET'``."""
+        return self.route(path, method, **options)
+
+    def post(self, path=None, method='POST', **options):
+        """Like :meth:`route` with ``method='POST'``."""
+        return self.route(path, method, **options)
+
+    def put(self, path=None, method='PUT', **options):
+        """Like :meth:`route` with ``method='PUT'``."""
+        return self.route(path, method, **options)
+
+    def delete(self, path=None, method='DELETE', **options):
+        """Like :meth:`route` with ``method='DELETE'``."""
+        return self.route(path, method, **options)
+
+    def patch(self, path=None, method='PATCH', **options):
+        """Like :meth:`route` with ``method='PATCH'``."""
+        return self.route(path, method, **options)
+
+    def error(self, code=500, callback=None):
+        """Decorator that registers an error handler for an HTTP status code.
+
+        The handler gets the :class:`HTTPError` and returns the body, like a
+        route callback. Usable as ``app.error(404, handler)`` too.
+        """
+        def decorator(callback):
+            if isinstance(callback, str):
+                callback = load(callback)
+            self.error_handler[int(code)] = callback
+            return callback
+        return decorator(callback) if callback else decorator
+
+    def default_error_handler(self, res):
+        """Render the error page for an :class:`HTTPError` (see ``ERROR_PAGE_TEMPLATE``)."""
+        if ERROR_PAGE_TEMPLATE is _DEFAULT_ERROR_PAGE_TEMPLATE:
+            return _render_default_error_page(res, DEBUG)
+        return tob(template(ERROR_PAGE_TEMPLATE, e=res, DEBUG=DEBUG, request=request,
+                            template_settings=dict(name='__ERROR_PAGE_TEMPLATE')))
+
+    # Answering requests ----------------------------------------------------
+
+    def _handle(self, environ):
+        """Route the request, call the callback and return its result (or an HTTPResponse)."""
+        environ['bottle.app'] = self
+        request.bind(environ)
+        response.bind()
+        path = environ['bottle.raw_path'] = environ.get('PATH_INFO', '')
+        if not path.isascii():
+            try:
+                environ['PATH_INFO'] = path.encode('latin1').decode('utf8')
+            except UnicodeError:
+                error = HTTPError(400, 'Invalid path string. Expected UTF-8')
+                error.apply(response)
+                return error
+        try:
+            while True:
+                out = None
+                try:
+                    if self._hooks['before_request']:
+                        self.trigger_hook('before_request')
+                    route, args = self.router.match(environ)
+                    environ['route.handle'] = environ['bottle.route'] = route
+                    environ['route.url_args'] = args
+                    out = route.call(**args)
+                    break
+                except HTTPResponse as answer:
+                    out = answer
+                    break
+                except RouteReset:
+                    depr(0, 13, 'RouteReset exception deprecated',
+                         'Call route.reset() and send a new request instead.')
+                    route.reset()
+                    continue
+                finally:
+                    if isinstance(out, HTTPResponse):
+                        out.apply(response)
+                    if self._hooks['after_request']:
+                        try:
+                            self.trigger_hook('after_request')
+                        except HTTPResponse as answer:
+                            out = answer
+                            out.apply(response)
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except Exception as error:
+            if not self.catchall:
+                raise
+            out = self._internal_error(environ, error)
+            out.apply(response)
+        return out
+
+    @staticmethod
+    def _internal_error(environ, error, message='Internal Server Error'):
+        """Log the current exception to wsgi.errors and return an HTTPError 500 for it."""
+        from traceback import format_exc
+        stacktrace = format_exc()
+        errors = environ.get('wsgi.errors') or sys.stderr
+        errors.write(stacktrace)
+        errors.flush()
+        environ['bottle.exc_info'] = sys.exc_info()
+        return HTTPError(500, message, error, stacktrace)
+
+    def _cast(self, out, peek=None):
+        """Turn a callback result into an iterable of bytes, setting Content-Length if known.
+
+        Handles (in this order) false values, str/bytes and lists of them,
+        HTTPError (through the error handlers) and HTTPResponse, file-likes,
+        and other iterables, whose first non-empty item decides their type.
+        """
+        if not out:
+            headers = response._headers
+            if 'Content-Length' not in headers:
+                headers['Content-Length'] = ['0']
+            return []
+        if isinstance(out, (tuple, list)) and isinstance(out[0], (bytes, str)):
+            out = out[0][0:0].join(out)
+        if isinstance(out, str):
+            out = out.encode(response.charset)
+        if isinstance(out, bytes):
+            headers = response._headers
+            if 'Content-Length' not in headers:
+                headers['Content-Length'] = [str(len(out))]
+            return [out]
+        if isinstance(out, HTTPError):
+            out.apply(response)
+            return self._cast(self._render_error(out))
+        if isinstance(out, HTTPResponse):
+            out.apply(response)
+            return self._cast(out.body)
+        if hasattr(out, 'read'):
+            environ = request.environ
+            if 'wsgi.file_wrapper' in environ:
+                return environ['wsgi.file_wrapper'](out)
+            if hasattr(out, 'close') or not hasattr(out, '__iter__'):
+                return WSGIFileWrapper(out)
+        return self._cast_iterable(out)
+
+    def _render_error(self, error):
+        """Return the body the error handler for ``error`` produces.
+
+        Should the handler fail or return another HTTPError, the default
+        error page is used, so a broken handler cannot loop.
+        """
+        handler = self.error_handler.get(error.status_code, self.default_error_handler)
+        try:
+            body = handler(error)
+        except HTTPResponse as answer:
+            body = answer
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except Exception as failure:
+            if not self.catchall:
+                raise
+            body = self._internal_error(request.environ, failure, 'Error handler failed.')
+        if isinstance(body, HTTPError):
+            body.apply(response)
+            body = self.default_error_handler(body)
+        return body
+
+    def _cast_iterable(self, out):
+        """Peek at the first non-empty item of an iterable to decide how to send it."""
+        try:
+            iterator = iter(out)
+            first = next(iterator)
+            while not first:
+                first = next(iterator)
+        except StopIteration:
+            _close_quietly(out)
+            return self._cast('')
+        except HTTPResponse as answer:
+            first = answer
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except Exception as error:
+            if not self.catchall:
+                raise
+            first = self._internal_error(request.environ, error, 'Unhandled exception')
+        if isinstance(first, HTTPResponse):
+            _close_quietly(out)
+            return self._cast(first)
+        if isinstance(first, bytes):
+            chunks = itertools.chain([first], iterator)
+        elif isinstance(first, str):
+            charset = response.charset
+            chunks = (chunk.encode(charset) if isinstance(chunk, str) else chunk
+                      for chunk in itertools.chain([first], iterator))
+        else:
+            _close_quietly(out)
+            return self._cast(HTTPError(500, 'Unsupported response type: %s' % type(first)))
+        if hasattr(out, 'close'):
+            chunks = _closeiter(chunks, out.close)
+        return chunks
+
+    def wsgi(self, environ, start_response):
+        """The WSGI interface: answer one request."""
+        try:
+            out = self._cast(self._handle(environ))
+            if response._status_code in (100, 101, 204, 304) or environ['REQUEST_METHOD'] == 'HEAD':
+                _close_quietly(out)
+                out = []
+            exc_info = environ.pop('bottle.exc_info', None)
+            start_response(response._wsgi_status_line(), response.headerlist, exc_info)
+            return out
+        except (KeyboardInterrupt, SystemExit, MemoryError):
+            raise
+        except Exception as error:
+            if not self.catchall:
+                raise
+            return self._critical_error(environ, start_response, error)
+
+    def _critical_error(self, environ, start_response, error):
+        """Last resort when even the error handling failed: a minimal 500 page."""
+        from traceback import format_exc
+        page = '<h1>Critical error while processing request: %s</h1>' % html_escape(
+            environ.get('PATH_INFO', '/'))
+        if DEBUG:
+            page += ('<h2>Error:</h2>\n<pre>\n%s\n</pre>\n<h2>Traceback:</h2>\n<pre>\n%s\n</pre>\n'
+                     % (html_escape(repr(error)), html_escape(format_exc())))
+        errors = environ.get('wsgi.errors') or sys.stderr
+        errors.write(format_exc())
+        errors.flush()
+        headers = [('Content-Type', 'text/html; charset=UTF-8')]
+        start_response('500 INTERNAL SERVER ERROR', headers, sys.exc_info())
+        return [tob(page)]
+
+    def __call__(self, environ, start_response):
+        """Each instance of :class:`Bottle` is a WSGI application."""
+        return self.wsgi(environ, start_response)
+
+    def __enter__(self):
+        """Use this application as default for all module-level shortcuts."""
+        default_app.push(self)
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        default_app.pop()
+
+    def __repr__(self):
+        return '<%s object at %#x with %d routes>' % (type(self).__name__, id(self), len(self.routes))
+
+
+def _close_quietly(obj):
+    """Call ``obj.close()`` if it has one."""
+    close = getattr(obj, 'close', None)
+    if close is not None:
+        close()
+
+
+_MOUNT_ENVIRON_KEYS = ('bottle.app', 'bottle.route', 'route.handle', 'route.url_args')
+
+
+def _make_mount_callback(app, depth):
+    """Return the proxy callback that forwards a request to a mounted WSGI ``app``.
+
+    ``depth`` path segments move from PATH_INFO to SCRIPT_NAME for the call;
+    status and headers are collected into an HTTPResponse that carries the
+    mounted app's body iterable.
+    """
+    def mountpoint_wrapper():
+        environ = request.environ
+        saved = [(key, environ[key]) for key in _MOUNT_ENVIRON_KEYS if key in environ]
+        answer = HTTPResponse([])
+        started = []
+
+        def start_response(status, headerlist, exc_info=None):
+            if started and exc_info is None:
+                raise AssertionError('start_response() called twice without exc_info')
+            started.append(True)
+            answer.status = _latin1_to_unicode(status)
+            answer._headers = {}
+            for name, value in headerlist:
+                answer.add_header(name, _latin1_to_unicode(value))
+            return answer.body.append
+
+        request.path_shift(depth)
+        try:
+            body = app(environ, start_response)
+            if not started:  # start_response may wait for the first item
+                iterator = iter(body)
+                first = list(itertools.islice(iterator, 1))
+                body = _closeiter(itertools.chain(first, iterator), getattr(body, 'close', None))
+            answer.body = itertools.chain(answer.body, body) if answer.body else body
+            return answer
+        finally:
+            request.path_shift(-depth)
+            environ.update(saved)
+    return mountpoint_wrapper
+
+
+# ------------------------------------------------------- Request and Response ----
+# BaseRequest wraps a WSGI environ and parses what is asked for, lazily, caching
+# the result in the environ; BaseResponse collects status, headers and cookies.
+
+def _hkey(key):
+    """Normalise a header name (``content_type`` -> ``Content-Type``); refuse control characters."""
+    if '\n' in key or '\r' in key or '\0' in key:
+        raise ValueError('Header names must not contain control characters: %r' % key)
+    return key.title().replace('_', '-')
+
+
+def _hval(value):
+    """Return a header value as str; refuse CR, LF and NUL (no header injection)."""
+    value = value if isinstance(value, str) else tonat(value)
+    if '\n' in value or '\r' in value or '\0' in value:
+        raise ValueError('Header values must not contain control characters: %r' % value)
+    return value
+
+
+class BaseRequest(object):
+    """A wrapper for a WSGI environ with convenient, lazily parsed access to its data.
+
+    Parsed values are cached in the environ under ``bottle.request.*`` keys, so
+    several request objects for the same environ share the work. The object
+    behaves like a read/write view of the environ dict, and custom attributes
+    (``request.user = ...``) are stored in the environ as well.
+    """
+
+    __slots__ = ('environ',)
+
+    #: Maximum size of a request body (or form/JSON payload) held in memory.
+    MEMFILE_MAX = 102400
+
+    def __init__(self, environ=None):
+        """Wrap a WSGI environ dictionary (a new empty one if None)."""
+        #: The wrapped WSGI environ dictionary.
+        self.environ = {} if environ is None else environ
+        self.environ['bottle.request'] = self
+
+    @DictProperty('environ', 'bottle.app', read_only=True)
+    def app(self):
+        """The Bottle application handling this request."""
+        raise RuntimeError('This request is not connected to an application.')
+
+    @DictProperty('environ', 'bottle.route', read_only=True)
+    def route(self):
+        """The :class:`Route` that matched this request."""
+        raise RuntimeError('This request is not connected to a route.')
+
+    @DictProperty('environ', 'route.url_args', read_only=True)
+    def url_args(self):
+        """The wildcard values of the matched route, as a dict."""
+        raise RuntimeError('This request is not connected to a route.')
+
+    @property
+    def path(self):
+        """``PATH_INFO`` with exactly one leading slash (``/`` for an empty path)."""
+        return '/' + self.environ.get('PATH_INFO', '').lstrip('/')
+
+    @property
+    def method(self):
+        """The request method, upper case (``GET`` if unknown)."""
+        return self.environ.get('REQUEST_METHOD', 'GET').upper()
+
+    @DictProperty('environ', 'bottle.request.headers', read_only=True)
+    def headers(self):
+        """A case-insensitive :class:`WSGIHeaderDict` of the request headers."""
+        return WSGIHeaderDict(self.environ)
+
+    header = headers  # the tutorial spells it this way
+
+    def get_header(self, name, default=None):
+        """Return the value of a request header, or ``default``."""
+        return self.headers.get(name, default)
+
+    @DictProperty('environ', 'bottle.request.cookies', read_only=True)
+    def cookies(self):
+        """Cookies sent by the client, as a :class:`FormsDict`. Signed cookies are not decoded."""
+        cookies = _decoded_forms_dict()
+        header = self.environ.get('HTTP_COOKIE')
+        if header:
+            for name, value in _parse_cookie_header(header):
+                cookies.append(name, value)
+        return cookies
+
+    def get_cookie(self, key, default=None, secret=None, digestmod=None):
+        """Return the value of a cookie, or ``default`` if it is missing.
+
+        With ``secret``, the cookie must have been signed by
+        :meth:`BaseResponse.set_cookie` with the same secret; an unsigned,
+        tampered or differently signed cookie gives ``default``. The signature
+        is checked in constant time before anything is unpickled.
+        """
+        value = self.cookies.get(key)
+        if not secret:
+            return value or default
+        if value and value.startswith('!') and '?' in value:
+            decoded = _decode_signed_cookie(value, secret, digestmod)
+            if decoded is not _INVALID and decoded and decoded[0] == key:
+                return decoded[1]
+        return default
+
+    @DictProperty('environ', 'bottle.request.query', read_only=True)
+    def query(self):
+        """The query string parsed into a :class:`FormsDict` (also ``request.GET``).
+
+        Only ``&`` separates pairs; ``+`` and percent-escapes are decoded and
+        the values are UTF-8 decoded.
+        """
+        query = self.environ['bottle.get'] = _decoded_forms_dict()
+        for key, value in _parse_qsl(self.environ.get('QUERY_STRING', '')):
+            query.append(key, value)
+        return query
+
+    @property
+    def GET(self):
+        """An alias for :attr:`query`."""
+        return self.query
+
+    @DictProperty('environ', 'bottle.request.forms', read_only=True)
+    def forms(self):
+        """Form values of a urlencoded or multipart body (no file uploads), as a FormsDict."""
+        forms = _decoded_forms_dict()
+        for name, item in self.POST.allitems():
+            if not isinstance(item, FileUpload):
+                forms.append(name, item)
+        return forms
+
+    @DictProperty('environ', 'bottle.request.params', read_only=True)
+    def params(self):
+        """Query values and form values combined (form values last), as a FormsDict."""
+        params = _decoded_forms_dict()
+        for key, value in self.query.allitems():
+            params.append(key, value)
+        for key, value in self.forms.allitems():
+            params.append(key, value)
+        return params
+
+    @DictProperty('environ', 'bottle.request.files', read_only=True)
+    def files(self):
+        """File uploads of a multipart body, as a FormsDict of :class:`FileUpload`."""
+        files = _decoded_forms_dict()
+        for name, item in self.POST.allitems():
+            if isinstance(item, FileUpload):
+                files.append(name, item)
+        return files
+
+    @DictProperty('environ', 'bottle.request.json', read_only=True)
+    def json(self):
+        """The body parsed as JSON if the Content-Type is ``application/json`` or
+        ``application/json-rpc``; None for other types or an empty body.
+
+        Raises HTTPError 400 for invalid JSON and 413 for a body larger than
+        :attr:`MEMFILE_MAX`.
+        """
+        content_type = self.environ.get('CONTENT_TYPE', '').split(';', 1)[0].strip().lower()
+        if content_type not in ('application/json', 'application/json-rpc'):
+            return None
+        data = self._get_body_string(self.MEMFILE_MAX)
+        if not data:
+            return None
+        try:
+            return json_loads(data)
+        except (ValueError, TypeError):
+            raise HTTPError(400, 'Invalid JSON')
+
+    def _iter_body(self, read, bufsize):
+        """Yield the body in chunks, exactly Content-Length bytes; 400 if it ends early."""
+        remaining = max(0, self.content_length)
+        while remaining:
+            chunk = read(min(remaining, bufsize))
+            if not chunk:
+                raise HTTPError(400, 'Request body ended before Content-Length bytes arrived.')
+            yield chunk
+            remaining -= len(chunk)
+
+    @staticmethod
+    def _iter_chunked(read, bufsize):
+        """Yield the data of a ``Transfer-Encoding: chunked`` body; 400 for a malformed one."""
+        def fail(why):
+            return HTTPError(400, 'Malformed chunked request body: %s' % why)
+        while True:
+            line = b''
+            while not line.endswith(b'\r\n'):
+                byte = read(1)
+                if not byte:
+                    raise fail('it ended inside a chunk header')
+                line += byte
+                if len(line) > bufsize:
+                    raise fail('chunk header too long')
+            size = line[:-2].split(b';', 1)[0].strip()
+            if not size or size.strip(b'0123456789abcdefABCDEF'):
+                raise fail('bad chunk size %r' % size[:20])
+            remaining = int(size, 16)
+            if remaining == 0:
+                break
+            while remaining:
+                chunk = read(min(remaining, bufsize))
+                if not chunk:
+                    raise fail('it ended inside a chunk')
+                yield chunk
+                remaining -= len(chunk)
+            if read(2) != b'\r\n':
+                raise fail('chunk data not followed by CRLF')
+        while True:  # skip trailer fields up to the blank line
+            line = b''
+            while not line.endswith(b'\n'):
+                byte = read(1)
+                if not byte:
+                    return
+                line += byte
+                if len(line) > bufsize:
+                    raise fail('trailer too long')
+            if line in (b'\r\n', b'\n'):
+                return
+
+    @DictProperty('environ', 'bottle.request.body', read_only=True)
+    def _body(self):
+        from io import BytesIO
+        try:
+            read = self.environ['wsgi.input'].read
+        except KeyError:
+            self.environ['wsgi.input'] = BytesIO()
+            return self.environ['wsgi.input']
+        chunks = self._iter_chunked if self.chunked else self._iter_body
+        body, size, spooled = BytesIO(), 0, False
+        for chunk in chunks(read, self.MEMFILE_MAX):
+            body.write(chunk)
+            size += len(chunk)
+            if not spooled and size > self.MEMFILE_MAX:
+                from tempfile import TemporaryFile
+                body, in_memory = TemporaryFile(mode='w+b'), body
+                body.write(in_memory.getvalue())
+                spooled = True
+        self.environ['wsgi.input'] = body
+        body.seek(0)
+        return body
+
+    def _get_body_string(self, maxread):
+        """Read the whole body into bytes; HTTPError 413 if it is larger than ``maxread``."""
+        if self.content_length > maxread:
+            raise HTTPError(413, 'Request entity too large')
+        data = self.body.read(maxread + 1)
+        if len(data) > maxread:
+            raise HTTPError(413, 'Request entity too large')
+        return data
+
+    @property
+    def body(self):
+        """The request body as a seekable file-like object, rewound to the start.
+
+        Bodies up to :attr:`MEMFILE_MAX` bytes stay in memory, larger ones are
+        spooled to a temporary file. Chunked bodies are decoded.
+        """
+        self._body.seek(0)
+        return self._body
+
+    @property
+    def chunked(self):
+        """True if the body uses ``Transfer-Encoding: chunked``."""
+        return 'chunked' in self.environ.get('HTTP_TRANSFER_ENCODING', '').lower()
+
+    @DictProperty('environ', 'bottle.request.post', read_only=True)
+    def POST(self):
+        """Form values and file uploads of the body, combined in one :class:`FormsDict`.
+
+        Urlencoded bodies (or bodies without a Content-Type) and
+        ``multipart/form-data`` are parsed; other types give an empty dict.
+        """
+        post = _decoded_forms_dict()
+        content_type = self.environ.get('CONTENT_TYPE', '')
+        kind = content_type.split(';', 1)[0].strip().lower()
+        if kind in ('', 'application/x-www-form-urlencoded'):
+            body = self._get_body_string(self.MEMFILE_MAX).decode('latin1')
+            for key, value in _parse_qsl(body):
+                post.append(key, value)
+        elif kind.startswith('multipart/'):
+            for key, value in _parse_multipart_body(self.environ, self.body, content_type,
+                                                    self.content_length, self.MEMFILE_MAX):
+                post.append(key, value)
+        return post
+
+    @property
+    def url(self):
+        """The full request URL including host and query string (see :attr:`urlparts`)."""
+        return self.urlparts.geturl()
+
+    @DictProperty('environ', 'bottle.request.urlparts', read_only=True)
+    def urlparts(self):
+        """The request URL as a :class:`urllib.parse.SplitResult`.
+
+        Scheme and host come from ``X-Forwarded-Proto`` / ``X-Forwarded-Host``
+        when a proxy set them, else from the WSGI environ.
+        """
+        from urllib.parse import SplitResult, quote
+        env = self.environ
+        scheme = env.get('HTTP_X_FORWARDED_PROTO') or env.get('wsgi.url_scheme', 'http')
+        host = env.get('HTTP_X_FORWARDED_HOST') or env.get('HTTP_HOST')
+        if not host:
+            host = env.get('SERVER_NAME', '127.0.0.1')
+            port = env.get('SERVER_PORT')
+            if port and port != ('80' if scheme == 'http' else '443'):
+                host += ':' + port
+        path = quote(self.fullpath)
+        return SplitResult(scheme, host, path, env.get('QUERY_STRING'), '')
+
+    @property
+    def fullpath(self):
+        """The request path including :attr:`script_name`."""
+        from urllib.parse import urljoin
+        return urljoin(self.script_name, self.path.lstrip('/'))
+
+    @property
+    def query_string(self):
+        """The raw query part of the URL (everything after ``?``)."""
+        return self.environ.get('QUERY_STRING', '')
+
+    @property
+    def script_name(self):
+        """The part of the URL the application is mounted at, with leading and trailing slash."""
+        script_name = self.environ.get('SCRIPT_NAME', '').strip('/')
+        return '/' + script_name + '/' if script_name else '/'
+
+    def path_shift(self, shift=1):
+        """Move ``shift`` path segments from PATH_INFO to SCRIPT_NAME (back for negative values)."""
+        script, path = path_shift(self.environ.get('SCRIPT_NAME', '/'), self.path, shift)
+        self['SCRIPT_NAME'], self['PATH_INFO'] = script, path
+
+    @property
+    def content_length(self):
+        """The Content-Length header as int, or -1 if it is missing or invalid."""
+        value = self.environ.get('CONTENT_LENGTH', '')
+        if value.isdigit():
+            return int(value)
+        if value.strip():
+            raise HTTPError(400, 'Invalid Content-Length header: %r' % value[:40])
+        return -1
+
+    @property
+    def content_type(self):
+        """The Content-Type header, lower case ('' if missing)."""
+        return self.environ.get('CONTENT_TYPE', '').lower()
+
+    @property
+    def is_xhr(self):
+        """True if the request was sent by ``XMLHttpRequest`` (X-Requested-With header)."""
+        requested_with = self.environ.get('HTTP_X_REQUESTED_WITH', '')
+        return requested_with.lower() == 'xmlhttprequest'
+
+    @property
+    def is_ajax(self):
+        """An alias for :attr:`is_xhr`."""
+        return self.is_xhr
+
+    @property
+    def auth(self):
+        """``(user, password)`` from HTTP Basic auth, ``(REMOTE_USER, None)`` when a server
+        authenticated the user, or None."""
+        basic = parse_auth(self.environ.get('HTTP_AUTHORIZATION', ''))
+        if basic:
+            return basic
+        remote_user = self.environ.get('REMOTE_USER')
+        if remote_user:
+            return remote_user, None
+        return None
+
+    @property
+    def remote_route(self):
+        """Client address and proxies in between: the X-Forwarded-For list, else REMOTE_ADDR."""
+        proxy = self.environ.get('HTTP_X_FORWARDED_FOR')
+        if proxy:
+            return [ip.strip() for ip in proxy.split(',')]
+        remote = self.environ.get('REMOTE_ADDR')
+        return [remote] if remote else []
+
+    @property
+    def remote_addr(self):
+        """The client IP address (first entry of :attr:`remote_route`), or None."""
+        route = self.remote_route
+        return route[0] if route else None
+
+    def copy(self):
+        """Return a new :class:`Request` for a shallow copy of the environ."""
+        return Request(self.environ.copy())
+
+    def get(self, value, default=None):
+        """Return an environ value, or ``default``."""
+        return self.environ.get(value, default)
+
+    def __getitem__(self, key):
+        return self.environ[key]
+
+    def __delitem__(self, key):
+        self[key] = ''
+        del self.environ[key]
+
+    def __iter__(self):
+        return iter(self.environ)
+
+    def __len__(self):
+        return len(self.environ)
+
+    def keys(self):
+        """The keys of the environ."""
+        return self.environ.keys()
+
+    def __setitem__(self, key, value):
+        """Change an environ value and drop the parsed values that depend on it."""
+        if self.environ.get('bottle.request.readonly'):
+            raise KeyError('The environ dictionary is read-only.')
+        self.environ[key] = value
+        if key == 'wsgi.input':
+            stale = ('body', 'forms', 'files', 'params', 'post', 'json')
+        elif key == 'QUERY_STRING':
+            stale = ('query', 'params')
+        elif key.startswith('HTTP_'):
+            stale = ('headers', 'cookies')
+        else:
+            return
+        for name in stale:
+            self.environ.pop('bottle.request.' + name, None)
+
+    def __repr__(self):
+        return '<%s: %s %s>' % (self.__class__.__name__, self.method, self.url)
+
+    def __getattr__(self, name):
+        """Custom attributes are looked up in the environ (``bottle.request.ext.<name>``)."""
+        try:
+            var = self.environ['bottle.request.ext.%s' % name]
+        except KeyError:
+            raise AttributeError('Attribute %r not defined.' % name)
+        return var.__get__(self) if hasattr(var, '__get__') else var
+
+    def __setattr__(self, name, value):
+        """Store a custom attribute in the environ; existing names cannot be replaced."""
+        if name == 'environ':
+            return object.__setattr__(self, name, value)
+        key = 'bottle.request.ext.%s' % name
+        if hasattr(self, name):
+            raise AttributeError('Attribute already defined: %s' % name)
+        self.environ[key] = value
+
+    def __delattr__(self, name):
+        try:
+            del self.environ['bottle.request.ext.%s' % name]
+        except KeyError:
+            raise AttributeError('Attribute not defined: %s' % name)
+
+
+def _decoded_forms_dict():
+    """A FormsDict for values that were already decoded when parsed (no 0.13 recoding)."""
+    forms = FormsDict()
+    forms.recode_unicode = False
+    return forms
+
+
+_HEX_PAIRS = {}
+
+
+def _percent_decode_latin1(text):
+    """Decode ``%XX`` escapes into the characters U+0000..U+00FF; leave malformed ones as they are."""
+    if not _HEX_PAIRS:
+        for code in range(256):
+            for pair in {'%02x' % code, '%02X' % code, '%x%X' % divmod(code, 16),
+                         '%X%x' % divmod(code, 16)}:
+                _HEX_PAIRS[pair] = chr(code)
+    parts = text.split('%')
+    decoded = [parts[0]]
+    for part in parts[1:]:
+        char = _HEX_PAIRS.get(part[:2])
+        decoded.append(char + part[2:] if char else '%' + part)
+    return ''.join(decoded)
+
+
+def _parse_qsl(qs):
+    """Parse a query string or urlencoded body into a list of (key, value) pairs.
+
+    ``&`` is the only separator (``;`` is data, see CVE-2020-28473); ``+`` is
+    a space; percent-escapes and the native string's bytes are decoded as
+    UTF-8, falling back to latin-1 for invalid sequences.
+    """
+    pairs = []
+    if not qs:
+        return pairs
+    plain = qs.isascii() and '%' not in qs and '+' not in qs
+    for pair in qs.split('&'):
+        if not pair:
+            continue
+        key, _, value = pair.partition('=')
+        if not plain:
+            key = _latin1_to_unicode(_percent_decode_latin1(key.replace('+', ' ')))
+            value = _latin1_to_unicode(_percent_decode_latin1(value.replace('+', ' ')))
+        pairs.append((key, value))
+    return pairs
+
+
+def _parse_cookie_header(header):
+    """Yield (name, value) pairs of a Cookie header; malformed pairs are skipped.
+
+    Quoted values are unquoted (backslash and octal escapes resolved) and the
+    result is decoded as UTF-8.
+    """
+    for pair in header.split(';'):
+        name, sep, value = pair.partition('=')
+        name = name.strip()
+        if not sep or not name or not _COOKIE_NAME_CHARS.issuperset(name):
+            continue
+        value = _latin1_to_unicode(value.strip())
+        if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+            value = _unquote_cookie_value(value[1:-1])
+        yield _latin1_to_unicode(name), value
+
+
+_COOKIE_NAME_CHARS = frozenset(
+    'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&\'*+-.^_`|~:')
+_OCTAL_DIGITS = frozenset('01234567')
+
+
+def _unquote_cookie_value(text):
+    """Resolve ``\\"``, ``\\\\`` and ``\\ooo`` (octal) escapes of a quoted cookie value."""
+    if '\\' not in text:
+        return text
+    out, index, end = [], 0, len(text)
+    while index < end:
+        char = text[index]
+        if char == '\\' and index + 1 < end:
+            octal = text[index + 1:index + 4]
+            if len(octal) == 3 and _OCTAL_DIGITS.issuperset(octal):
+                out.append(chr(int(octal, 8)))
+                index += 4
+                continue
+            out.append(text[index + 1])
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return ''.join(out)
+
+
+def _quote_cookie_value(value):
+    """Quote a cookie value the way Python's http.cookies does, if it needs quoting."""
+    if _COOKIE_NAME_CHARS.issuperset(value):
+        return value
+    out = []
+    for char in value:
+        code = ord(char)
+        if char in '"\\':
+            out.append('\\' + char)
+        elif code < 32 or 127 <= code < 256 or char in ' (),/;<=>?@[]{}':
+            out.append('\\%03o' % code if (code < 32 or code >= 127 or char in ',;') else char)
+        else:
+            out.append(char)
+    return '"%s"' % ''.join(out)
+
+
+_INVALID = object()
+
+
+def _cookie_signature(message, secret, digestmod):
+    import base64
+    import hashlib
+    import hmac
+    digest = hmac.new(tob(secret), message, digestmod=digestmod or hashlib.sha256).digest()
+    return base64.b64encode(digest)
+
+
+def _encode_signed_cookie(name, value, secret, digestmod):
+    """Return ``!signature?payload`` for a pickled (name, value) pair (Bottle's wire format)."""
+    import base64
+    import pickle
+    payload = base64.b64encode(pickle.dumps([name, value], -1))
+    return touni(b'!' + _cookie_signature(payload, secret, digestmod) + b'?' + payload)
+
+
+def _decode_signed_cookie(value, secret, digestmod):
+    """Verify and unpickle a value made by :func:`_encode_signed_cookie`; _INVALID if it fails."""
+    import base64
+    import hmac
+    import pickle
+    try:
+        signature, payload = tob(value[1:]).split(b'?', 1)
+    except (ValueError, UnicodeError):
+        return _INVALID
+    if not hmac.compare_digest(signature, _cookie_signature(payload, secret, digestmod)):
+        return _INVALID
+    try:
+        return pickle.loads(base64.b64decode(payload))
+    except Exception:
+        return _INVALID
+
+
+def _local_property():
+    """A property whose value is stored per thread."""
+    storage = threading.local()
+
+    def fget(_):
+        try:
+            return storage.var
+        except AttributeError:
+            raise RuntimeError('Request context not initialized.')
+
+    def fset(_, value):
+        storage.var = value
+
+    def fdel(_):
+        del storage.var
+    return property(fget, fset, fdel, 'Thread-local property')
+
+
+class LocalRequest(BaseRequest):
+    """A thread-local BaseRequest: every thread sees the request it is answering.
+
+    The global ``bottle.request`` is an instance; the application binds it to
+    each new environ with :meth:`bind`.
+    """
+
+    bind = BaseRequest.__init__
+    environ = _local_property()
+
+
+Request = BaseRequest
+
+
+class HeaderProperty(object):
+    """A response property backed by a header, with optional read/write converters."""
+
+    def __init__(self, name, reader=None, writer=None, default=''):
+        self.name, self.default = name, default
+        self.reader, self.writer = reader, writer
+        self.__doc__ = 'Current value of the %r header.' % name.title()
+
+    def __get__(self, obj, _):
+        if obj is None:
+            return self
+        value = obj.get_header(self.name, None)
+        if value is None:
+            return self.default
+        return self.reader(value) if self.reader else value
+
+    def __set__(self, obj, value):
+        obj[self.name] = self.writer(value) if self.writer else value
+
+    def __delete__(self, obj):
+        del obj[self.name]
+
+
+def _expires_from_header(value):
+    from datetime import datetime, timezone
+    seconds = parse_date(value)
+    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
+class BaseResponse(object):
+    """Status, headers, cookies and body of an HTTP response.
+
+    :param body: the response body (any type a callback may return).
+    :param status: an int (``404``) or a status line (``'404 Brain not found'``).
+    :param headers: a dict or list of (name, value) pairs; more headers as
+        keyword arguments (``Content_Type='text/plain'``).
+    """
+
+    default_status = 200
+    default_content_type = 'text/html; charset=UTF-8'
+
+    #: Headers that must not be sent with a given status code.
+    bad_headers = {
+        204: frozenset(('Content-Type', 'Content-Length')),
+        304: frozenset(('Allow', 'Content-Encoding', 'Content-Language', 'Content-Length',
+                        'Content-Range', 'Content-Type', 'Content-Md5', 'Last-Modified')),
+    }
+
+    def __init__(self, body='', status=None, headers=None, **more_headers):
+        self._cookies = None
+        self._headers = {}
+        self.body = body
+        self.status = status or self.default_status
+        if headers:
+            if isinstance(headers, dict):
+                headers = headers.items()
+            for name, value in headers:
+                self.add_header(name, value)
+        if more_headers:
+            for name, value in more_headers.items():
+                self.add_header(name, value)
+
+    def copy(self, cls=None):
+        """Return a copy of status, headers and cookies (as an instance of ``cls``)."""
+        cls = cls or BaseResponse
+        assert issubclass(cls, BaseResponse)
+        copy = cls()
+        copy.status = self.status
+        copy._headers = dict((name, values[:]) for name, values in self._headers.items())
+        if self._cookies:
+            copy._cookies = dict(self._cookies)
+        return copy
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        """Close the body if it has a ``close`` method."""
+        if hasattr(self.body, 'close'):
+            self.body.close()
+
+    @property
+    def status_line(self):
+        """The HTTP status line as a string (e.g. ``404 Not Found``)."""
+        return self._status_line
+
+    @property
+    def status_code(self):
+        """The HTTP status code as an integer (e.g. 404)."""
+        return self._status_code
+
+    def _set_status(self, status):
+        if isinstance(status, int):
+            code, line = status, _HTTP_STATUS_LINES.get(status)
+        elif isinstance(status, str) and ' ' in status.strip():
+            if '\n' in status or '\r' in status or '\0' in status:
+                raise ValueError('Status line must not contain control characters: %r' % status)
+            line = status.strip()
+            try:
+                code = int(line.split()[0])
+            except ValueError:
+                raise ValueError('Status line does not start with a code: %r' % status)
+        else:
+            raise ValueError('Status must be an int or "NNN Reason", not %r' % (status,))
+        if not 100 <= code <= 999:
+            raise ValueError('Status code out of range: %r' % (status,))
+        self._status_code = code
+        self._status_line = str(line or ('%d Unknown' % code))
+
+    def _get_status(self):
+        return self._status_line
+
+    status = property(_get_status, _set_status, None, '''
+        The HTTP status line (e.g. ``200 OK``). Set it to an int (the reason
+        phrase is added) or to a full status line; raises ValueError for codes
+        outside 100-999 or malformed lines.''')
+    del _get_status, _set_status
+
+    @property
+    def headers(self):
+        """A case-insensitive :class:`HeaderDict` view of the response headers."""
+        view = HeaderDict()
+        view.dict = self._headers
+        return view
+
+    def __contains__(self, name):
+        return _hkey(name) in self._headers
+
+    def __delitem__(self, name):
+        del self._headers[_hkey(name)]
+
+    def __getitem__(self, name):
+        return self._headers[_hkey(name)][-1]
+
+    def __setitem__(self, name, value):
+        self._headers[_hkey(name)] = [_hval(value)]
+
+    def get_header(self, name, default=None):
+        """Return the last value of a header, or ``default``."""
+        return self._headers.get(_hkey(name), [default])[-1]
+
+    def set_header(self, name, value):
+        """Set a header, replacing previous values. Raises ValueError on CR/LF."""
+        self._headers[_hkey(name)] = [_hval(value)]
+
+    def add_header(self, name, value):
+        """Add a header value without removing previous ones. Raises ValueError on CR/LF."""
+        self._headers.setdefault(_hkey(name), []).append(_hval(value))
+
+    def iter_headers(self):
+        """Yield (name, value) tuples of all headers, cookies included."""
+        return self.headerlist
+
+    def _wsgi_status_line(self):
+        """The status line as a native (latin-1) string for ``start_response``."""
+        return _unicode_to_latin1(self._status_line)
+
+    @property
+    def headerlist(self):
+        """The WSGI header list: native strings, default Content-Type added, bad headers removed."""
+        headers = self._headers
+        code = self._status_code
+        out = []
+        if 'Content-Type' not in headers:
+            out.append(('Content-Type', self.default_content_type))
+        for name, values in headers.items():
+            for value in values:
+                out.append((name, value))
+        if self._cookies:
+            for cookie in self._cookies.values():
+                out.append(('Set-Cookie', cookie))
+        if code in self.bad_headers:
+            bad = self.bad_headers[code]
+            out = [header for header in out if header[0] not in bad]
+        for index, (name, value) in enumerate(out):
+            if not value.isascii():
+                out[index] = (name, value.encode('utf8').decode('latin1'))
+        return out
+
+    content_type = HeaderProperty('Content-Type')
+    content_length = HeaderProperty('Content-Length', reader=int, default=-1)
+    expires = HeaderProperty('Expires', reader=_expires_from_header,
+                             writer=lambda value: http_date(value), default=None)
+
+    def _get_charset(self, default='UTF-8'):
+        content_type = self._headers.get('Content-Type')
+        if content_type is None:
+            return default
+        for param in content_type[-1].split(';')[1:]:
+            name, _, value = param.partition('=')
+            if name.strip().lower() == 'charset' and value.strip():
+                return value.strip().strip('"')
+        return default
+
+    def _set_charset(self, charset):
+        content_type = self.get_header('Content-Type') or self.default_content_type
+        params = [part for part in content_type.split(';')
+                  if part.partition('=')[0].strip().lower() != 'charset']
+        self['Content-Type'] = '; '.join([part.strip() for part in params] + ['charset=%s' % charset])
+
+    charset = property(_get_charset, _set_charset, None, '''
+        The charset used to encode str bodies, from the Content-Type header
+        (default ``UTF-8``). Setting it updates the Content-Type header.''')
+    del _get_charset, _set_charset
+
+    def set_cookie(self, name, value, secret=None, digestmod=None, **options):
+        """Create a new cookie or replace an old one with the same name.
+
+        :param name: the cookie name.
+        :param value: the value, a str; with ``secret`` any picklable object.
+        :param secret: a key to sign the cookie with (see
+            :meth:`BaseRequest.get_cookie`); signed cookies are pickled, not
+            encrypted.
+        :param digestmod: the hash for the signature (default SHA-256).
+
+        Options: ``max_age`` (seconds or timedelta), ``expires`` (datetime,
+        date, timestamp or string), ``domain``, ``path``, ``secure``,
+        ``httponly``, ``samesite`` (``lax``, ``strict`` or ``none``).
+        Raises ValueError for values that would not fit into a cookie and
+        CookieError for unknown options or an invalid name.
+        """
+        if not _COOKIE_NAME_CHARS.issuperset(name) or not name:
+            from http.cookies import CookieError
+            raise CookieError('Illegal cookie name: %r' % name)
+        if secret:
+            if not isinstance(value, str):
+                depr(0, 13, 'Pickling of arbitrary objects into cookies is deprecated.',
+                     'Only store strings in cookies. JSON strings are fine, too.')
+            value = _encode_signed_cookie(name, value, secret, digestmod)
+        elif not isinstance(value, str):
+            raise TypeError('Secret key required for non-string cookies.')
+        if len(name) + len(value) > 3800:
+            raise ValueError('Content does not fit into a cookie.')
+        attributes = {}
+        for key, option in options.items():
+            key = key.lower()
+            if key in ('max_age', 'maxage'):
+                if hasattr(option, 'total_seconds'):
+                    option = option.seconds + option.days * 24 * 3600
+                attributes['max-age'] = 'Max-Age=%d' % int(option)
+            elif key == 'expires':
+                attributes['expires'] = 'expires=%s' % http_date(option)
+            elif key in ('same_site', 'samesite'):
+                option = (option or 'none').lower()
+                if option not in ('lax', 'strict', 'none'):
+                    from http.cookies import CookieError
+                    raise CookieError('Invalid value for SameSite: %r' % option)
+                attributes['samesite'] = 'SameSite=%s' % option
+            elif key in ('secure', 'httponly'):
+                if option:
+                    attributes[key] = 'Secure' if key == 'secure' else 'HttpOnly'
+            elif key in ('domain', 'path', 'comment', 'version'):
+                attributes[key] = '%s=%s' % (key.title(), _hval(option))
+            elif key == 'partitioned':
+                if option:
+                    attributes[key] = 'Partitioned'
+            else:
+                from http.cookies import CookieError
+                raise CookieError('Invalid cookie attribute: %r' % key)
+        parts = ['%s=%s' % (name, _quote_cookie_value(value))]
+        parts.extend(attributes[key] for key in sorted(attributes))
+        if self._cookies is None:
+            self._cookies = {}
+        self._cookies[name] = _hval('; '.join(parts))
+
+    def delete_cookie(self, key, **kwargs):
+        """Delete a cookie. Pass the same ``path`` and ``domain`` it was set with."""
+        kwargs['max_age'] = -1
+        kwargs['expires'] = 0
+        self.set_cookie(key, '', **kwargs)
+
+    def __repr__(self):
+        out = ''
+        for name, value in self.headerlist:
+            out += '%s: %s\n' % (name.title(), value.strip())
+        return out
+
+
+class LocalResponse(BaseResponse, threading.local):
+    """A thread-local BaseResponse: every thread builds its own response.
+
+    The global ``bottle.response`` is an instance; the application resets it
+    for each request with :meth:`bind`.
+    """
+
+    def bind(self, body='', status=None, headers=None, **more_headers):
+        """Reset to a fresh response (200, no headers, no cookies, empty body)."""
+        if status is None and headers is None and not more_headers:
+            self._status_code = self.default_status
+            self._status_line = _HTTP_STATUS_LINES[self.default_status]
+            self._headers = {}
+            self._cookies = None
+            self._body = body
+        else:
+            BaseResponse.__init__(self, body, status, headers, **more_headers)
+
+    def _get_body(self):
+        return self._body
+
+    def _set_body(self, value):
+        self._body = value
+
+    body = property(_get_body, _set_body, None, 'The response body of the current thread.')
+    del _get_body, _set_body
+
+
+Response = BaseResponse
+
+
+class HTTPResponse(BaseResponse, BottleException):
+    """A response that can be raised: raise or return it to answer with its
+    status, headers and body instead of the callback's."""
+
+    def __init__(self, body='', status=None, headers=None, **more_headers):
+        super(HTTPResponse, self).__init__(body, status, headers, **more_headers)
+
+    def apply(self, other):
+        """Copy status, headers, cookies and body into another response object."""
+        other._status_code = self._status_code
+        other._status_line = self._status_line
+        other._headers = self._headers
+        other._cookies = self._cookies
+        other.body = self.body
+
+    def __repr__(self):
+        return '<%s: %s>' % (type(self).__name__, self._status_line)
+
+    __str__ = __repr__
+
+
+class HTTPError(HTTPResponse):
+    """An HTTPResponse for errors: rendered by the application's error handlers.
+
+    :param status: the status code (default 500).
+    :param body: the error message shown on the error page.
+    :param exception: the exception that caused the error, if any.
+    :param traceback: the formatted traceback, if any.
+    """
+
+    default_status = 500
+
+    def __init__(self, status=None, body=None, exception=None, traceback=None, **more_headers):
+        self.exception = exception
+        self.traceback = traceback
+        super(HTTPError, self).__init__(body, status, **more_headers)
+
+
+# ------------------------------------------------------------------- Plugins ----
+# The two plugins every application has: dicts become JSON, and the ``template``
+# route option renders a template with the callback's result.
+
+class JSONPlugin(object):
+    """Turn dicts returned by callbacks into JSON responses (``application/json``).
+
+    Disabled per application or route by the config key ``json.enable``
+    (or ``autojson``) set to False; ``json.dump_func`` in the config overrides
+    ``json_dumps``.
+    """
+
+    name = 'json'
+    api = 2
+
+    def __init__(self, json_dumps=json_dumps):
+        self.json_dumps = json_dumps
+
+    def setup(self, app):
+        """Make sure the application config knows the ``json.*`` keys."""
+        app.config.setdefault('json.enable', True)
+
+    def apply(self, callback, route):
+        """Wrap ``callback`` so that dicts it returns (or puts in an HTTPResponse) become JSON."""
+        config = route.config
+        if not config.get('json.enable', True) or config.get('autojson', True) is False:
+            return callback
+        dumps = config.get('json.dump_func') or self.json_dumps
+        if not dumps:
+            return callback
+        if dumps is json_dumps:
+            import json
+            dumps = json.dumps
+
+        def json_wrapper(*args, **kwargs):
+            try:
+                result = callback(*args, **kwargs)
+            except HTTPResponse as answer:
+                result = answer
+            if isinstance(result, dict):
+                body = dumps(result)
+                response._headers['Content-Type'] = ['application/json']
+                return body
+            if (isinstance(result, HTTPResponse) and not isinstance(result, HTTPError)
+                    and isinstance(result.body, dict)):
+                result.body = dumps(result.body)
+                result._headers['Content-Type'] = ['application/json']
+            return result
+        return json_wrapper
+
+
+class TemplatePlugin(object):
+    """Render the route option ``template`` (a name, or a ``(name, defaults)`` pair)
+    with the dict a callback returns (see :func:`view`)."""
+
+    name = 'template'
+    api = 2
+
+    def setup(self, app):
+        """Make the plugin available as ``app.tpl``."""
+        if 'tpl' not in app.__dict__:
+            app.tpl = self
+
+    def apply(self, callback, route):
+        """Wrap ``callback`` with :func:`view` if the route has a ``template`` option."""
+        conf = route.config.get('template')
+        if isinstance(conf, (tuple, list)) and len(conf) == 2:
+            return view(conf[0], **conf[1])(callback)
+        if isinstance(conf, str):
+            return view(conf)(callback)
+        return callback
+
+
+# ----------------------------------------------------------- Data structures ----
+# Dicts with extras: several values per key, case-insensitive headers, views of the
+# environ, configuration with overlays, the application stack, file wrappers.
+
+class MultiDict(DictMixin):
+    """A dict that keeps every value given for a key.
+
+    Dict access (``d[key]``, ``d.get(key)``) returns the newest value;
+    assignment *adds* a value; :meth:`getall` returns all of them (an empty
+    list for a missing key); :meth:`replace` drops the old ones.
+    """
+
+    def __init__(self, *a, **k):
+        self.dict = dict((key, [value]) for key, value in dict(*a, **k).items())
+
+    def __len__(self):
+        return len(self.dict)
+
+    def __iter__(self):
+        return iter(self.dict)
+
+    def __contains__(self, key):
+        return key in self.dict
+
+    def __delitem__(self, key):
+        del self.dict[key]
+
+    def __getitem__(self, key):
+        return self.dict[key][-1]
+
+    def __setitem__(self, key, value):
+        self.append(key, value)
+
+    def keys(self):
+        """The keys, once each."""
+        return self.dict.keys()
+
+    def values(self):
+        """The newest value of each key."""
+        return (values[-1] for values in self.dict.values())
+
+    def items(self):
+        """(key, newest value) pairs."""
+        return ((key, values[-1]) for key, values in self.dict.items())
+
+    def allitems(self):
+        """A list of every (key, value) pair, all values included."""
+        return [(key, value) for key, values in self.dict.items() for value in values]
+
+    iterkeys = keys
+    itervalues = values
+    iteritems = items
+    iterallitems = allitems
+
+    def get(self, key, default=None, index=-1, type=None):
+        """Return a value for ``key``, or ``default``.
+
+        :param index: which value to return (default: the newest).
+        :param type: a callable to convert the value with; ``default`` is
+            returned if it raises.
+        """
+        try:
+            value = self.dict[key][index]
+            return type(value) if type else value
+        except Exception:
+            pass
+        return default
+
+    def append(self, key, value):
+        """Add a value to the list of values for ``key``."""
+        self.dict.setdefault(key, []).append(value)
+
+    def replace(self, key, value):
+        """Replace all values of ``key`` with a single value."""
+        self.dict[key] = [value]
+
+    def getall(self, key):
+        """Return a (possibly empty) list of all values of ``key``."""
+        return self.dict.get(key) or []
+
+    getone = get
+    getlist = getall
+
+
+class FormsDict(MultiDict):
+    """A MultiDict for form data, query strings and cookies, with attribute access.
+
+    ``forms.name`` returns the value of ``name`` as str, or ``''`` if it is
+    missing (it never raises). Values parsed by the request object are already
+    decoded; a FormsDict built by hand keeps Bottle 0.13's behaviour of
+    re-decoding latin-1 native strings as :attr:`input_encoding` in
+    :meth:`getunicode`, :meth:`decode` and attribute access.
+    """
+
+    #: Encoding used for attribute values.
+    input_encoding = 'utf8'
+    #: If true, str values are re-decoded (latin-1 -> input_encoding) on access.
+    recode_unicode = True
+
+    def _fix(self, s, encoding=None):
+        if isinstance(s, str) and self.recode_unicode:
+            return s.encode('latin1').decode(encoding or self.input_encoding)
+        if isinstance(s, bytes):
+            return s.decode(encoding or self.input_encoding)
+        return s
+
+    def decode(self, encoding=None):
+        """Return a copy with all keys and values decoded (see :attr:`recode_unicode`)."""
+        copy = FormsDict()
+        encoding = copy.input_encoding = encoding or self.input_encoding
+        copy.recode_unicode = False
+        for key, value in self.allitems():
+            copy.append(self._fix(key, encoding), self._fix(value, encoding))
+        return copy
+
+    def getunicode(self, name, default=None, encoding=None):
+        """Return the value of ``name`` as str, or ``default`` if missing or undecodable."""
+        try:
+            return self._fix(self[name], encoding)
+        except (UnicodeError, KeyError):
+            return default
+
+    def __getattr__(self, name, default=''):
+        if name.startswith('__') and name.endswith('__'):
+            return super(FormsDict, self).__getattr__(name)
+        return self.getunicode(name, default=default)
+
+
+class HeaderDict(MultiDict):
+    """A MultiDict with case-insensitive keys, normalised like ``Content-Type``.
+
+    Values are stored as str; CR, LF and NUL in names or values raise ValueError.
+    """
+
+    def __init__(self, *a, **ka):
+        self.dict = {}
+        if a or ka:
+            self.update(*a, **ka)
+
+    def __contains__(self, key):
+        return _hkey(key) in self.dict
+
+    def __delitem__(self, key):
+        del self.dict[_hkey(key)]
+
+    def __getitem__(self, key):
+        return self.dict[_hkey(key)][-1]
+
+    def __setitem__(self, key, value):
+        self.dict[_hkey(key)] = [_hval(value)]
+
+    def append(self, key, value):
+        """Add a value for header ``key``."""
+        self.dict.setdefault(_hkey(key), []).append(_hval(value))
+
+    def replace(self, key, value):
+        """Set header ``key`` to a single value."""
+        self.dict[_hkey(key)] = [_hval(value)]
+
+    def getall(self, key):
+        """All values of header ``key`` (a possibly empty list)."""
+        return self.dict.get(_hkey(key)) or []
+
+    def get(self, key, default=None, index=-1):
+        """A value of header ``key`` (the last by default), or ``default``."""
+        return MultiDict.get(self, _hkey(key), default, index)
+
+    def filter(self, names):
+        """Remove all headers with one of the given names."""
+        for name in (_hkey(name) for name in names):
+            if name in self.dict:
+                del self.dict[name]
+
+
+class WSGIHeaderDict(DictMixin):
+    """A read-only, case-insensitive view of the HTTP headers in a WSGI environ.
+
+    ``headers['Content-Type']`` reads ``environ['CONTENT_TYPE']``, other
+    names read ``HTTP_*`` keys. Values are decoded as UTF-8 (latin-1 if they
+    are not valid UTF-8); :meth:`raw` returns them untouched.
+    """
+
+    #: Headers that the environ stores without the ``HTTP_`` prefix.
+    cgikeys = ('CONTENT_TYPE', 'CONTENT_LENGTH')
+
+    def __init__(self, environ):
+        self.environ = environ
+
+    def _ekey(self, key):
+        key = key.replace('-', '_').upper()
+        if key in self.cgikeys:
+            return key
+        return 'HTTP_' + key
+
+    def raw(self, key, default=None):
+        """Return the header value as found in the environ, or ``default``."""
+        return self.environ.get(self._ekey(key), default)
+
+    def __getitem__(self, key):
+        value = self.environ[self._ekey(key)]
+        if isinstance(value, bytes):
+            return touni(value, 'latin1')
+        return _latin1_to_unicode(value)
+
+    def __setitem__(self, key, value):
+        raise TypeError('%s is read-only.' % self.__class__)
+
+    def __delitem__(self, key):
+        raise TypeError('%s is read-only.' % self.__class__)
+
+    def __iter__(self):
+        for key in self.environ:
+            if key[:5] == 'HTTP_':
+                yield _hkey(key[5:])
+            elif key in self.cgikeys:
+                yield _hkey(key)
+
+    def keys(self):
+        """The names of all headers present."""
+        return [key for key in self]
+
+    def __len__(self):
+        return len(self.keys())
+
+    def __contains__(self, key):
+        return self._ekey(key) in self.environ
+
+
+_UNSET = object()
+
+
+class ConfigDict(dict):
+    """A dict for configuration with dotted keys, metadata, loaders and overlays.
+
+    Keys must be strings. Each key can carry metadata (:meth:`meta_set`); a
+    ``filter`` meta converts values on assignment. Change listeners (the
+    application's ``config`` hook) hear about every change. An *overlay*
+    (:meth:`_make_overlay`) reads through to its source until it overrides
+    a key, and sees later changes of the source.
+    """
+
+    __slots__ = ('_meta', '_change_listener', '_overlays', '_virtual_keys', '_source',
+                 '__weakref__')
+
+    def __init__(self):
+        self._meta = {}
+        self._change_listener = []
+        self._overlays = []       # weak references to overlays of this dict
+        self._source = None       # the dict this one is an overlay of
+        self._virtual_keys = set()  # keys whose value comes from the source
+
+    def load_module(self, name, squash=True):
+        """Load the upper-case globals of a module (import path) as config.
+
+        With ``squash``, nested dicts become dotted keys (see :meth:`load_dict`).
+        """
+        module = load(name)
+        values = dict((key, getattr(module, key)) for key in dir(module) if key.isupper())
+        if squash:
+            self.load_dict(values)
+        else:
+            self.update(values)
+        return self
+
+    def load_config(self, filename, **options):
+        """Load an ini-style file (or list of files) with :mod:`configparser`.
+
+        Keys become ``section.key``; keys of the ``[bottle]`` and ``[ROOT]``
+        sections go to the top level. ``options`` are passed to
+        :class:`configparser.ConfigParser` (extended interpolation by default).
+        Raises :exc:`configparser.Error` for a malformed file.
+        """
+        import configparser
+        options.setdefault('allow_no_value', True)
+        options.setdefault('interpolation', configparser.ExtendedInterpolation())
+        parser = configparser.ConfigParser(**options)
+        parser.read(filename)
+        for section in parser.sections():
+            for key in parser.options(section):
+                value = parser.get(section, key)
+                if section not in ('bottle', 'ROOT'):
+                    key = section + '.' + key
+                self[key.lower()] = value
+        return self
+
+    def load_dict(self, source, namespace=''):
+        """Load a (nested) dict; nested keys become dotted keys under ``namespace``.
+
+        ``{'a': {'b': 1}}`` gives ``{'a.b': 1}``. Raises TypeError for non-str keys.
+        """
+        for key, value in source.items():
+            if not isinstance(key, str):
+                raise TypeError('Key has type %r (not a string)' % type(key))
+            full_key = (namespace + '.' + key).strip('.')
+            if isinstance(value, dict):
+                self.load_dict(value, namespace=full_key)
+            else:
+                self[full_key] = value
+        return self
+
+    def update(self, *a, **ka):
+        """Like dict.update; a leading string argument is a namespace prefix for all keys."""
+        prefix = ''
+        if a and isinstance(a[0], str):
+            prefix = a[0].strip('.') + '.'
+            a = a[1:]
+        for key, value in dict(*a, **ka).items():
+            self[prefix + key] = value
+
+    def setdefault(self, key, value=None):
+        """Set ``key`` to ``value`` if it is missing; return its value."""
+        if key not in self:
+            self[key] = value
+        return self[key]
+
+    def __setitem__(self, key, value):
+        if not isinstance(key, str):
+            raise TypeError('Key has type %r (not a string)' % type(key))
+        self._virtual_keys.discard(key)
+        value = self.meta_get(key, 'filter', lambda x: x)(value)
+        if key in self and self[key] is value:
+            return
+        self._on_change(key, value)
+        dict.__setitem__(self, key, value)
+        for overlay in self._iter_overlays():
+            overlay._set_virtual(key, value)
+
+    def __delitem__(self, key):
+        if key not in self:
+            raise KeyError(key)
+        if key in self._virtual_keys:
+            raise KeyError('Virtual keys cannot be deleted: %s' % key)
+        if self._source is not None and key in self._source:
+            # The source has a value: fall back to it.
+            dict.__delitem__(self, key)
+            self._set_virtual(key, self._source[key])
+        else:
+            self._on_change(key, None)
+            dict.__delitem__(self, key)
+            for overlay in self._iter_overlays():
+                overlay._delete_virtual(key)
+
+    def _set_virtual(self, key, value):
+        """Take a value from the source, unless this dict overrides the key."""
+        if key in self and key not in self._virtual_keys:
+            return
+        self._virtual_keys.add(key)
+        if key in self and self[key] is not value:
+            self._on_change(key, value)
+        dict.__setitem__(self, key, value)
+        for overlay in self._iter_overlays():
+            overlay._set_virtual(key, value)
+
+    def _delete_virtual(self, key):
+        """Forget a value taken from the source, unless this dict overrides the key."""
+        if key not in self._virtual_keys:
+            return
+        if key in self:
+            self._on_change(key, None)
+        dict.__delitem__(self, key)
+        self._virtual_keys.discard(key)
+        for overlay in self._iter_overlays():
+            overlay._delete_virtual(key)
+
+    def _on_change(self, key, value):
+        for listener in self._change_listener:
+            if listener(self, key, value):
+                return True
+
+    def _add_change_listener(self, func):
+        self._change_listener.append(func)
+        return func
+
+    def meta_get(self, key, metafield, default=None):
+        """Return a metadata field of ``key``, or ``default``."""
+        return self._meta.get(key, {}).get(metafield, default)
+
+    def meta_set(self, key, metafield, value):
+        """Set a metadata field of ``key`` (``filter`` converts future values)."""
+        self._meta.setdefault(key, {})[metafield] = value
+
+    def meta_list(self, key):
+        """Return the names of the metadata fields of ``key``."""
+        return self._meta.get(key, {}).keys()
+
+    def _define(self, key, default=_UNSET, help=_UNSET, validate=_UNSET):
+        """Declare a key with optional default, help text and validator (stored as meta)."""
+        if default is not _UNSET:
+            self.setdefault(key, default)
+        if help is not _UNSET:
+            self.meta_set(key, 'help', help)
+        if validate is not _UNSET:
+            self.meta_set(key, 'validate', validate)
+
+    def _iter_overlays(self):
+        for ref in self._overlays:
+            overlay = ref()
+            if overlay is not None:
+                yield overlay
+
+    def _make_overlay(self):
+        """Return a new ConfigDict that reads through to this one until it overrides a key."""
+        import weakref
+        self._overlays[:] = [ref for ref in self._overlays if ref() is not None]
+        overlay = ConfigDict()
+        overlay._meta = self._meta
+        overlay._source = self
+        self._overlays.append(weakref.ref(overlay))
+        for key in self:
+            overlay._set_virtual(key, self[key])
+        return overlay
+
+
+class AppStack(list):
+    """A stack of applications; the top one is the default for module-level shortcuts."""
+
+    def __call__(self):
+        """Return the current default application."""
+        return self.default
+
+    def push(self, value=None):
+        """Push a new Bottle application (or ``value``) on the stack and return it."""
+        if not isinstance(value, Bottle):
+            value = Bottle()
+        self.append(value)
+        return value
+
+    new_app = push
+
+    @property
+    def default(self):
+        """The application on top of the stack (created if the stack is empty)."""
+        try:
+            return self[-1]
+        except IndexError:
+            return self.push()
+
+
+class WSGIFileWrapper(object):
+    """Iterate over a file-like object in blocks of ``buffer_size`` bytes.
+
+    ``fileno``, ``close``, ``read``, ``readlines``, ``tell`` and ``seek`` of
+    the file are available on the wrapper, so servers can use sendfile.
+    """
+
+    def __init__(self, fp, buffer_size=1024 * 64):
+        self.fp, self.buffer_size = fp, buffer_size
+        for attr in ('fileno', 'close', 'read', 'readlines', 'tell', 'seek'):
+            if hasattr(fp, attr):
+                setattr(self, attr, getattr(fp, attr))
+
+    def __iter__(self):
+        read, size = self.read, self.buffer_size
+        while True:
+            block = read(size)
+            if not block:
+                return
+            yield block
+
+
+class _closeiter(object):
+    """An iterable that calls one or more ``close`` callbacks when closed (PEP 3333)."""
+
+    def __init__(self, iterator, close=None):
+        self.iterator = iterator
+        self.close_callbacks = makelist(close)
+
+    def __iter__(self):
+        return iter(self.iterator)
+
+    def close(self):
+        """Call every close callback."""
+        for func in self.close_callbacks:
+            func()
+
+
+class ResourceManager(object):
+    """Find and open application files (templates, config, static data) in search paths.
+
+    :param base: default base path for relative search paths.
+    :param opener: the callable :meth:`open` uses (default :func:`open`).
+    :param cachemode: what :meth:`lookup` caches: ``all`` (found and missing),
+        ``found`` or ``none``.
+    """
+
+    def __init__(self, base='./', opener=open, cachemode='all'):
+        self.opener = opener
+        self.base = base
+        self.cachemode = cachemode
+        #: The list of search paths, each an absolute path ending in a separator.
+        self.path = []
+        #: Maps resource names to found paths (or None).
+        self.cache = {}
+
+    def add_path(self, path, base=None, index=None, create=False):
+        """Add a search path; return True if it exists.
+
+        :param path: a directory; a trailing file name is stripped
+            (``'./views/'`` and ``'./views/x.tpl'`` add the same directory).
+        :param base: makes a relative ``path`` absolute (its file name is
+            stripped too, so ``__file__`` works). Defaults to :attr:`base`.
+        :param index: position in the search list (default: last).
+        :param create: create the directory if it does not exist.
+        """
+        base = os.path.abspath(os.path.dirname(base or self.base))
+        path = os.path.abspath(os.path.join(base, os.path.dirname(path)))
+        path += os.sep
+        if path in self.path:
+            self.path.remove(path)
+        if create and not os.path.isdir(path):
+            os.makedirs(path)
+        if index is None:
+            self.path.append(path)
+        else:
+            self.path.insert(index, path)
+        self.cache.clear()
+        return os.path.exists(path)
+
+    def __iter__(self):
+        """Yield the paths of all files in the search paths (recursively)."""
+        search = self.path[:]
+        while search:
+            path = search.pop()
+            if not os.path.isdir(path):
+                continue
+            for name in os.listdir(path):
+                full = os.path.join(path, name)
+                if os.path.isdir(full):
+                    search.append(full)
+                else:
+                    yield full
+
+    def lookup(self, name):
+        """Return the absolute path of the first file called ``name`` in the search
+        paths, or None."""
+        if name not in self.cache or DEBUG:
+            for path in self.path:
+                candidate = os.path.join(path, name)
+                if os.path.isfile(candidate):
+                    if self.cachemode in ('all', 'found'):
+                        self.cache[name] = candidate
+                    return candidate
+            if self.cachemode == 'all':
+                self.cache[name] = None
+        return self.cache.get(name)
+
+    def open(self, name, mode='r', *args, **kwargs):
+        """Open a resource by name with :attr:`opener`; IOError if it is not found."""
+        path = self.lookup(name)
+        if not path:
+            raise IOError('Resource %r not found.' % name)
+        return self.opener(path, mode=mode, *args, **kwargs)
+
+
+# ----------------------------------------------------------------- Utilities ----
+# Helpers for callbacks (abort, redirect, debug), HTTP dates and auth headers,
+# escaping, legacy signed cookies, path shifting and the module-level shortcuts.
+
+def abort(code=500, text='Unknown Error.'):
+    """Stop the callback and answer with an HTTP error page."""
+    raise HTTPError(code, text)
+
+
+def redirect(url, code=None):
+    """Stop the callback and redirect to ``url`` (relative URLs are resolved
+    against the request URL).
+
+    The default code is 303 for HTTP/1.1 and 302 for older clients. Headers
+    and cookies already set on the response are kept. CR, LF and NUL in the
+    target are percent-encoded, so they cannot inject headers.
+    """
+    from urllib.parse import urljoin
+    if not code:
+        code = 303 if request.get('SERVER_PROTOCOL') == 'HTTP/1.1' else 302
+    for char, escape in (('\r', '%0D'), ('\n', '%0A'), ('\0', '%00')):
+        url = url.replace(char, escape)
+    answer = response.copy(cls=HTTPResponse)
+    answer.status = code
+    answer.body = ''
+    answer.set_header('Location', urljoin(request.url, url))
+    raise answer
+
+
+def debug(mode=True):
+    """Turn debug mode on or off: tracebacks on error pages, no template cache,
+    plugins applied at once, DeprecationWarnings shown."""
+    global DEBUG
+    if mode:
+        warnings.simplefilter('default')
+    DEBUG = bool(mode)
+
+
+_WEEKDAY_NAMES = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
+_MONTH_NAMES = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+
+
+def http_date(value):
+    """Format a date as used in HTTP headers (``Sun, 06 Nov 1994 08:49:37 GMT``).
+
+    ``value`` may be a datetime (naive ones are taken as UTC), a date, a
+    time tuple, or seconds since the epoch; strings are returned unchanged.
+    """
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, (int, float)):
+        from datetime import date, datetime, timezone
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=timezone.utc)
+            value = value.timestamp()
+        elif isinstance(value, date):
+            value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp()
+        else:
+            value = datetime(*tuple(value)[:6], tzinfo=timezone.utc).timestamp()
+    t = time.gmtime(value)
+    return '%s, %02d %s %04d %02d:%02d:%02d GMT' % (
+        _WEEKDAY_NAMES[t.tm_wday], t.tm_mday, _MONTH_NAMES[t.tm_mon - 1], t.tm_year,
+        t.tm_hour, t.tm_min, t.tm_sec)
+
+
+def parse_date(ims):
+    """Parse an HTTP date (RFC 1123, RFC 850 or asctime) into seconds since the
+    epoch; None if it is not a date."""
+    try:
+        from email.utils import parsedate_tz
+        parsed = parsedate_tz(ims)
+        if parsed is None:
+            return None
+        from datetime import datetime, timezone
+        stamp = datetime(*parsed[:6], tzinfo=timezone.utc).timestamp()
+        return int(stamp) - (parsed[9] or 0)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def parse_auth(header):
+    """Parse an HTTP Basic ``Authorization`` header into ``(user, password)``, or None."""
+    import base64
+    try:
+        method, data = header.split(None, 1)
+        if method.lower() == 'basic':
+            user, password = touni(base64.b64decode(tob(data.strip()), validate=True)).split(':', 1)
+            return user, password
+    except (KeyError, ValueError, UnicodeError):
+        return None
+    return None
+
+
+def cookie_encode(data, key, digestmod=None):
+    """Deprecated: pickle and sign ``data`` (see :meth:`BaseResponse.set_cookie`)."""
+    depr(0, 13, 'cookie_encode() will be removed soon.', 'Do not use this API directly.')
+    import base64
+    import pickle
+    message = base64.b64encode(pickle.dumps(data, -1))
+    return b'!' + _cookie_signature(message, key, digestmod) + b'?' + message
+
+
+def cookie_decode(data, key, digestmod=None):
+    """Deprecated: verify and unpickle data made by :func:`cookie_encode`; None if invalid."""
+    depr(0, 13, 'cookie_decode() will be removed soon.', 'Do not use this API directly.')
+    import base64
+    import hmac
+    import pickle
+    data = tob(data)
+    if data.startswith(b'!') and b'?' in data:
+        signature, message = data.split(b'?', 1)
+        if hmac.compare_digest(signature[1:], _cookie_signature(message, key, digestmod)):
+            return pickle.loads(base64.b64decode(message))
+    return None
+
+
+def cookie_is_encoded(data):
+    """Deprecated: True if ``data`` looks like the output of :func:`cookie_encode`."""
+    depr(0, 13, 'cookie_is_encoded() will be removed soon.', 'Do not use this API directly.')
+    return bool(data.startswith(b'!') and b'?' in data)
+
+
+def html_escape(string):
+    """Escape ``& < > " '`` for use in HTML text and attribute values."""
+    return string.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')\
+                 .replace('"', '&quot;').replace("'", '&#039;')
+
+
+def html_quote(string):
+    """Escape and quote a string for use as an HTML attribute value."""
+    return '"%s"' % html_escape(string).replace('\n', '&#10;')\
+        .replace('\r', '&#13;').replace('\t', '&#9;')
+
+
+def yieldroutes(func):
+    """Yield the rules :meth:`Bottle.route` derives from a callback's signature.
+
+    ``def a(x, y=5)`` gives ``/a/<x>`` and ``/a/<x>/<y>``; a double underscore
+    in the name becomes a slash.
+    """
+    path = '/' + func.__name__.replace('__', '/').lstrip('/')
+    args, _, _, defaults = getargspec(func)
+    required = len(args) - len(defaults or ())
+    path += ''.join('/<%s>' % arg for arg in args[:required])
+    yield path
+    for arg in args[required:]:
+        path += '/<%s>' % arg
+        yield path
+
+
+def path_shift(script_name, path_info, shift=1):
+    """Move path segments from ``path_info`` to ``script_name`` (or back, for negative
+    ``shift``) and return both.
+
+    Raises AssertionError if there are fewer segments than asked to move.
+    """
+    if shift == 0:
+        return script_name, path_info
+    path_parts = path_info.strip('/').split('/') if path_info.strip('/') else []
+    script_parts = script_name.strip('/').split('/') if script_name.strip('/') else []
+    if 0 < shift <= len(path_parts):
+        script_parts += path_parts[:shift]
+        path_parts = path_parts[shift:]
+    elif 0 > shift >= -len(script_parts):
+        path_parts = script_parts[shift:] + path_parts
+        script_parts = script_parts[:shift]
+    else:
+        empty = 'SCRIPT_NAME' if shift < 0 else 'PATH_INFO'
+        raise AssertionError('Cannot shift. Nothing left from %s' % empty)
+    new_script_name = '/' + '/'.join(script_parts)
+    new_path_info = '/' + '/'.join(path_parts)
+    if path_info.endswith('/') and path_parts:
+        new_path_info += '/'
+    return new_script_name, new_path_info
+
+
+def make_default_app_wrapper(name):
+    """Return a function that calls ``Bottle.<name>`` on the current default application."""
+    @functools.wraps(getattr(Bottle, name))
+    def wrapper(*a, **ka):
+        return getattr(app(), name)(*a, **ka)
+    return wrapper
+
+
+route = make_default_app_wrapper('route')
+get = make_default_app_wrapper('get')
+post = make_default_app_wrapper('post')
+put = make_default_app_wrapper('put')
+delete = make_default_app_wrapper('delete')
+patch = make_default_app_wrapper('patch')
+error = make_default_app_wrapper('error')
+mount = make_default_app_wrapper('mount')
+hook = make_default_app_wrapper('hook')
+install = make_default_app_wrapper('install')
+uninstall = make_default_app_wrapper('uninstall')
+url = make_default_app_wrapper('get_url')
+
+
+# ----------------------------------------------------------- Server adapters ----
+# One small class per WSGI server: each imports its server lazily and runs a WSGI
+# handler on (host, port). ``server_names`` maps the names run() accepts to them.
+
+def _stderr(text):
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (IOError, AttributeError):
+        pass
+
+
+def _require(package, import_name=None):
+    """Import a server or engine package, or raise ImportError naming what to install."""
+    import importlib
+    try:
+        return importlib.import_module(import_name or package)
+    except ImportError as missing:
+        raise ImportError('This feature needs the %r package, which is not installed (%s).'
+                          ' Install it with: pip install %s' % (package, missing, package))
+
+
+class ServerAdapter(object):
+    """Base class of server adapters: run a WSGI handler on ``host`` and ``port``.
+
+    Extra keyword ``options`` are passed on to the server where it takes them.
+    """
+
+    quiet = False
+
+    def __init__(self, host='127.0.0.1', port=8080, **options):
+        self.options = options
+        self.host = host
+        self.port = int(port)
+
+    def run(self, handler):
+        """Serve ``handler`` until interrupted. Subclasses implement this."""
+        raise NotImplementedError('%s cannot run a server.' % type(self).__name__)
+
+    def __repr__(self):
+        args = ', '.join('%s=%r' % (key, value) for key, value in self.options.items())
+        return '%s(%s)' % (self.__class__.__name__, args)
+
+
+def _with_utf8_path_info(handler):
+    """Wrap a handler for servers that hand over PATH_INFO decoded as UTF-8.
+
+    PEP 3333 wants the raw request bytes as a latin-1 string; this restores
+    that form so the application decodes the path exactly once.
+    """
+    def pep3333_handler(environ, start_response):
+        path = environ.get('PATH_INFO', '')
+        if not path.isascii():
+            environ['PATH_INFO'] = path.encode('utf8').decode('latin1')
+        return handler(environ, start_response)
+    return pep3333_handler
+
+
+class CGIServer(ServerAdapter):
+    """Run the application as a CGI script."""
+
+    quiet = True
+
+    def run(self, handler):
+        from wsgiref.handlers import CGIHandler
+
+        def fixed_environ(environ, start_response):
+            environ.setdefault('PATH_INFO', '')
+            return handler(environ, start_response)
+        CGIHandler().run(fixed_environ)
+
+
+class FlupFCGIServer(ServerAdapter):
+    """Run the application as a FastCGI server with ``flup``."""
+
+    def run(self, handler):
+        fcgi = _require('flup', 'flup.server.fcgi')
+        self.options.setdefault('bindAddress', (self.host, self.port))
+        fcgi.WSGIServer(handler, **self.options).run()
+
+
+class WSGIRefServer(ServerAdapter):
+    """The single-threaded development server of the standard library (the default).
+
+    Options: ``server_class`` and ``handler_class`` replace wsgiref's classes.
+    IPv6 addresses are supported; request logging is off when ``quiet``.
+    """
+
+    def run(self, app):
+        import socket
+        from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+        quiet = self.quiet
+
+        class QuietHandler(WSGIRequestHandler):
+            def address_string(self):  # no reverse DNS lookups
+                return self.client_address[0]
+
+            def log_request(self, *args, **kw):
+                if not quiet:
+                    return WSGIRequestHandler.log_request(self, *args, **kw)
+
+        handler_class = self.options.get('handler_class', QuietHandler)
+        server_class = self.options.get('server_class', WSGIServer)
+        if ':' in self.host and getattr(server_class, 'address_family', None) == socket.AF_INET:
+            class IPv6Server(server_class):
+                address_family = socket.AF_INET6
+            server_class = IPv6Server
+        self.srv = make_server(self.host, self.port, app, server_class, handler_class)
+        self.port = self.srv.server_port  # the real port if 0 was asked for
+        try:
+            self.srv.serve_forever()
+        except KeyboardInterrupt:
+            self.srv.server_close()
+            raise
+
+
+class WaitressServer(ServerAdapter):
+    """Run the application with ``waitress``."""
+
+    def run(self, handler):
+        waitress = _require('waitress')
+        waitress.serve(handler, host=self.host, port=self.port, _quiet=self.quiet, **self.options)
+
+
+class PasteServer(ServerAdapter):
+    """Run the application with Paste's ``httpserver``."""
+
+    def run(self, handler):
+        httpserver = _require('paste', 'paste.httpserver')
+        from paste.translogger import TransLogger
+        handler = TransLogger(_with_utf8_path_info(handler), setup_console_handler=not self.quiet)
+        httpserver.serve(handler, host=self.host, port=str(self.port), **self.options)
+
+
+def _cheroot_server(host, port, handler, options):
+    wsgi = _require('cheroot', 'cheroot.wsgi')
+    certfile = options.pop('certfile', None)
+    keyfile = options.pop('keyfile', None)
+    chainfile = options.pop('chainfile', None)
+    server = wsgi.Server(bind_addr=(host, port), wsgi_app=handler, **options)
+    if certfile and keyfile:
+        from cheroot.ssl.builtin import BuiltinSSLAdapter
+        server.ssl_adapter = BuiltinSSLAdapter(certfile, keyfile, chainfile)
+    return server
+
+
+class CherootServer(ServerAdapter):
+    """Run the application with ``cheroot`` (options ``certfile``/``keyfile`` enable TLS)."""
+
+    def run(self, handler):
+        server = _cheroot_server(self.host, self.port, handler, dict(self.options))
+        try:
+            server.start()
+        finally:
+            server.stop()
+
+
+class CherryPyServer(ServerAdapter):
+    """Run the application with CherryPy's WSGI server (cheroot in current releases)."""
+
+    def run(self, handler):
+        _require('cherrypy')
+        CherootServer.run(self, handler)
+
+
+class MeinheldServer(ServerAdapter):
+    """Run the application with ``meinheld``."""
+
+    def run(self, handler):
+        server = _require('meinheld', 'meinheld.server')
+        server.listen((self.host, self.port))
+        server.run(handler)
+
+
+class FapwsServer(ServerAdapter):
+    """Run the application with ``fapws3``."""
+
+    def run(self, handler):
+        evwsgi = _require('fapws3', 'fapws._evwsgi')
+        from fapws import base, config
+        evwsgi.start(self.host, str(self.port))
+        evwsgi.set_base_module(base)
+
+        def app(environ, start_response):
+            environ['wsgi.multiprocess'] = False
+            return handler(environ, start_response)
+        evwsgi.wsgi_cb(('', app))
+        evwsgi.run()
+        del config
+
+
+class TornadoServer(ServerAdapter):
+    """Run the application in ``tornado``'s WSGI container."""
+
+    def run(self, handler):
+        _require('tornado')
+        import tornado.httpserver
+        import tornado.ioloop
+        import tornado.wsgi
+        container = tornado.wsgi.WSGIContainer(handler)
+        server = tornado.httpserver.HTTPServer(container)
+        server.listen(port=self.port, address=self.host)
+        tornado.ioloop.IOLoop.current().start()
+
+
+class AppEngineServer(ServerAdapter):
+    """Deprecated: Google App Engine runs WSGI applications directly."""
+
+    quiet = True
+
+    def run(self, handler):
+        depr(0, 13, 'AppEngineServer no longer required',
+             'Configure your application directly in your app.yaml')
+        util = _require('google-appengine', 'google.appengine.ext.webapp.util')
+        module = sys.modules.get('__main__')
+        if module and not hasattr(module, 'main'):
+            module.main = lambda: util.run_wsgi_app(handler)
+        util.run_wsgi_app(handler)
+
+
+class TwistedServer(ServerAdapter):
+    """Run the application in ``twisted.web``'s WSGI resource on a thread pool."""
+
+    def run(self, handler):
+        _require('twisted')
+        from twisted.internet import reactor
+        from twisted.python.threadpool import ThreadPool
+        from twisted.web import server, wsgi
+        thread_pool = ThreadPool()
+        thread_pool.start()
+        reactor.addSystemEventTrigger('after', 'shutdown', thread_pool.stop)
+        factory = server.Site(wsgi.WSGIResource(reactor, thread_pool, handler))
+        reactor.listenTCP(self.port, factory, interface=self.host)
+        if not reactor.running:
+            reactor.run()
+
+
+class DieselServer(ServerAdapter):
+    """Run the application with ``diesel``."""
+
+    def run(self, handler):
+        wsgi = _require('diesel', 'diesel.protocols.wsgi')
+        wsgi.WSGIApplication(handler, port=self.port).run()
+
+
+class GeventServer(ServerAdapter):
+    """Run the application with ``gevent``'s pywsgi server.
+
+    gevent's monkey patching must happen before bottle is imported, or the
+    thread-local request and response objects would be shared between
+    greenlets; RuntimeError says so.
+    """
+
+    def run(self, handler):
+        _require('gevent')
+        from gevent import local, pywsgi
+        if not isinstance(threading.local(), local.local):
+            raise RuntimeError('Bottle requires gevent.monkey.patch_all() (before import)')
+        if self.quiet:
+            self.options['log'] = None
+        server = pywsgi.WSGIServer((self.host, self.port), handler, **self.options)
+        if 'BOTTLE_CHILD' in os.environ:
+            import signal
+            signal.signal(signal.SIGINT, lambda signum, frame: server.stop())
+        server.serve_forever()
+
+
+class GunicornServer(ServerAdapter):
+    """Run the application with ``gunicorn`` (options become gunicorn settings)."""
+
+    def run(self, handler):
+        base = _require('gunicorn', 'gunicorn.app.base')
+        config = {'bind': '%s:%d' % (self.host, self.port)}
+        config.update(self.options)
+
+        class GunicornApplication(base.BaseApplication):
+            def load_config(self):
+                for key, value in config.items():
+                    self.cfg.set(key.lower(), value)
+
+            def load(self):
+                return handler
+        GunicornApplication().run()
+
+
+class EventletServer(ServerAdapter):
+    """Run the application with ``eventlet`` (monkey patching must happen before import)."""
+
+    def run(self, handler):
+        _require('eventlet')
+        from eventlet import listen, patcher, wsgi
+        if not patcher.is_monkey_patched(os):
+            raise RuntimeError('Bottle requires eventlet.monkey_patch() (before import)')
+        socket_args = {}
+        for arg in ('backlog', 'family'):
+            if arg in self.options:
+                socket_args[arg] = self.options.pop(arg)
+        address = (self.host, self.port)
+        wsgi.server(listen(address, **socket_args), handler, log_output=not self.quiet)
+
+
+class BjoernServer(ServerAdapter):
+    """Run the application with ``bjoern``."""
+
+    def run(self, handler):
+        bjoern = _require('bjoern')
+        bjoern.run(handler, self.host, self.port, reuse_port=True)
+
+
+class AsyncioServerAdapter(ServerAdapter):
+    """Base class for servers that run on an asyncio event loop."""
+
+    def get_event_loop(self):
+        """Return the event loop to run the server on."""
+        pass
+
+
+class AiohttpServer(AsyncioServerAdapter):
+    """Run the application with ``aiohttp`` through ``aiohttp-wsgi``."""
+
+    def get_event_loop(self):
+        import asyncio
+        return asyncio.new_event_loop()
+
+    def run(self, handler):
+        import asyncio
+        wsgi = _require('aiohttp-wsgi', 'aiohttp_wsgi.wsgi')
+        self.loop = self.get_event_loop()
+        asyncio.set_event_loop(self.loop)
+        if 'BOTTLE_CHILD' in os.environ:
+            import signal
+            signal.signal(signal.SIGINT, lambda signum, frame: self.loop.stop())
+        wsgi.serve(_with_utf8_path_info(handler), host=self.host, port=self.port,
+                   **self.options)
+
+
+class AiohttpUVLoopServer(AiohttpServer):
+    """Like :class:`AiohttpServer`, on a ``uvloop`` event loop."""
+
+    def get_event_loop(self):
+        uvloop = _require('uvloop')
+        return uvloop.new_event_loop()
+
+
+class AutoServer(ServerAdapter):
+    """Run the first server of :attr:`adapters` that can be imported."""
+
+    adapters = [WaitressServer, PasteServer, TwistedServer, CherryPyServer, CherootServer,
+                WSGIRefServer]
+
+    def run(self, handler):
+        for adapter in self.adapters:
+            try:
+                return adapter(self.host, self.port, **self.options).run(handler)
+            except ImportError:
+                pass
+
+
+server_names = {
+    'cgi': CGIServer,
+    'flup': FlupFCGIServer,
+    'wsgiref': WSGIRefServer,
+    'waitress': WaitressServer,
+    'cherrypy': CherryPyServer,
+    'cheroot': CherootServer,
+    'paste': PasteServer,
+    'fapws3': FapwsServer,
+    'tornado': TornadoServer,
+    'gae': AppEngineServer,
+    'twisted': TwistedServer,
+    'diesel': DieselServer,
+    'meinheld': MeinheldServer,
+    'gunicorn': GunicornServer,
+    'eventlet': EventletServer,
+    'gevent': GeventServer,
+    'bjoern': BjoernServer,
+    'aiohttp': AiohttpServer,
+    'uvloop': AiohttpUVLoopServer,
+    'auto': AutoServer,
+}
+
+
+# ------------------------------------------------------- Application control ----
+# Loading applications from import strings, starting a server with run(), and the
+# auto-reloader that restarts a child process when a module file changes.
+
+def load(target, **namespace):
+    """Import a module or fetch an object from one, by import string.
+
+    ``'package.module'`` returns the module, ``'package.module:name'`` an
+    attribute of it, and ``'package.module:expression'`` evaluates the
+    expression (e.g. ``make_app(debug=True)``) in the module's namespace plus
+    ``namespace``.
+    """
+    module, target = target.split(':', 1) if ':' in target else (target, None)
+    if module not in sys.modules:
+        __import__(module)
+    if not target:
+        return sys.modules[module]
+    if target.isidentifier():
+        return getattr(sys.modules[module], target)
+    package_name = module.split('.')[0]
+    namespace[package_name] = sys.modules[package_name]
+    return eval('%s.%s' % (module, target), namespace)
+
+
+def load_app(target):
+    """Load a WSGI application from an import string (see :func:`load`).
+
+    While the module is imported, ``run()`` does nothing and a fresh default
+    application is pushed; if the target is not callable, that default
+    application (with the routes the module added) is returned.
+    """
+    global NORUN
+    NORUN, norun_before = True, NORUN
+    temporary = default_app.push()
+    try:
+        loaded = load(target)
+        return loaded if callable(loaded) else temporary
+    finally:
+        default_app.remove(temporary)
+        NORUN = norun_before
+
+
+_debug = debug
+
+
+def run(app=None, server='wsgiref', host='127.0.0.1', port=8080, interval=1, reloader=False,
+        quiet=False, plugins=None, debug=None, config=None, **kargs):
+    """Start a server for an application and serve until Ctrl-C.
+
+    :param app: a WSGI application or import string (default: the default app).
+    :param server: a server adapter name from ``server_names``, class or instance.
+    :param host: the address to bind to (``0.0.0.0`` for all interfaces).
+    :param port: the port to bind to.
+    :param reloader: restart the server (in a child process) when a module changes.
+    :param interval: how often (seconds) the reloader checks for changes.
+    :param quiet: suppress the startup banner and request logs.
+    :param plugins: plugins (objects or import strings) to install.
+    :param debug: switch debug mode on or off.
+    :param config: a dict merged into the application config.
+    Other keyword arguments are options for the server adapter.
+    """
+    if NORUN:
+        return
+    if reloader and not os.environ.get('BOTTLE_CHILD'):
+        return _run_reloader_parent(interval)
+    try:
+        if debug is not None:
+            _debug(debug)
+        app = app or default_app()
+        if isinstance(app, str):
+            app = load_app(app)
+        if not callable(app):
+            raise ValueError('Application is not callable: %r' % app)
+        for plugin in plugins or []:
+            if isinstance(plugin, str):
+                plugin = load(plugin)
+            app.install(plugin)
+        if config:
+            app.config.update(config)
+        if server in server_names:
+            server = server_names.get(server)
+        if isinstance(server, str):
+            server = load(server)
+        if isinstance(server, type):
+            server = server(host=host, port=port, **kargs)
+        if not isinstance(server, ServerAdapter):
+            raise ValueError('Unknown or unsupported server: %r' % server)
+        server.quiet = server.quiet or quiet
+        if not server.quiet:
+            _stderr('Bottle v%s server starting up (using %r)...\n' % (__version__, server))
+            display_host = '[%s]' % server.host if ':' in server.host else server.host
+            _stderr('Listening on http://%s:%d/\n' % (display_host, server.port))
+            _stderr('Hit Ctrl-C to quit.\n\n')
+        if reloader:
+            checker = FileCheckerThread(os.environ.get('BOTTLE_LOCKFILE'), interval)
+            with checker:
+                server.run(app)
+            if checker.status == 'reload':
+                sys.exit(3)
+        else:
+            server.run(app)
+    except KeyboardInterrupt:
+        pass
+    except (SystemExit, MemoryError):
+        raise
+    except BaseException:
+        if not reloader:
+            raise
+        import traceback
+        traceback.print_exc()
+        sys.exit(1)  # the reloader parent restarts us once a file changes
+
+
+def _watched_files():
+    """Map the source file of every loaded module to its modification time."""
+    files = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, '__file__', None) or ''
+        if path.endswith(('.pyc', '.pyo')):
+            path = path[:-1]
+        try:
+            files[path] = os.stat(path).st_mtime
+        except (OSError, ValueError):
+            pass
+    return files
+
+
+def _run_reloader_parent(interval):
+    """The parent side of the reloader: (re)start the child process until it exits for good.
+
+    The child exits with code 3 to be restarted. If it dies for another
+    reason (a syntax error in an edited module, say), the parent stays alive
+    and starts it again once one of the watched files changes.
+    """
+    import subprocess
+    import tempfile
+    handle, lockfile = tempfile.mkstemp(prefix='bottle.', suffix='.lock')
+    os.close(handle)  # only its existence and mtime matter
+    environ = os.environ.copy()
+    environ['BOTTLE_CHILD'] = 'true'
+    environ['BOTTLE_LOCKFILE'] = lockfile
+    args = [sys.executable] + sys.argv
+    main_module = sys.modules.get('__main__')
+    if getattr(main_module, '__package__', None) or getattr(getattr(main_module, '__spec__', None), 'name', None):
+        # Started with `python -m`: start the child the same way.
+        spec_name = main_module.__spec__.name if main_module.__spec__ else main_module.__package__
+        if spec_name.endswith('.__main__'):
+            spec_name = spec_name[:-len('.__main__')]
+        args[1:2] = ['-m', spec_name]
+    try:
+        while os.path.exists(lockfile):
+            watched = _watched_files()
+            child = subprocess.Popen(args, env=environ)
+            while child.poll() is None:
+                os.utime(lockfile, None)  # tell the child we are alive
+                time.sleep(interval)
+            if child.returncode == 3:
+                continue
+            if child.returncode == 0 or not os.path.exists(lockfile):
+                sys.exit(child.returncode)
+            _stderr('Child process exited with code %d; waiting for a file change to restart.\n'
+                    % child.returncode)
+            while _watched_files() == watched:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if os.path.exists(lockfile):
+            os.unlink(lockfile)
+
+
+class FileCheckerThread(threading.Thread):
+    """Interrupt the main thread when a module file changes (status ``reload``) or
+    the reloader's lock file goes stale (status ``error``)."""
+
+    def __init__(self, lockfile, interval):
+        threading.Thread.__init__(self)
+        self.daemon = True
+        self.lockfile, self.interval = lockfile, interval
+        #: None while running, then one of 'reload', 'error' or 'exit'.
+        self.status = None
+
+    def run(self):
+        import _thread
+        watched = _watched_files()
+        while not self.status:
+            try:
+                stale = os.stat(self.lockfile).st_mtime < time.time() - self.interval - 5
+            except (OSError, TypeError):
+                stale = True
+            if stale:
+                self.status = 'error'
+                _thread.interrupt_main()
+                break
+            for path, mtime in watched.items():
+                try:
+                    changed = os.stat(path).st_mtime > mtime
+                except OSError:
+                    changed = True
+                if changed:
+                    self.status = 'reload'
+                    _thread.interrupt_main()
+                    break
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self.start()
+
+    def __exit__(self, exc_type, *_):
+        if not self.status:
+            self.status = 'exit'  # a silent exit
+        self.join()
+        return exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
+
+
+# ----------------------------------------------------------------- Constants ----
+# Module state (debug flag, template search path and cache), HTTP status texts,
+# the default error page, the thread-local request/response and the default app.
+
+DEBUG = False
+NORUN = False  # If set, run() does nothing. Used by load_app().
+
+#: A dict to map HTTP status codes (e.g. 404) to phrases (e.g. 'Not Found').
+HTTP_CODES = {
+    100: 'Continue', 101: 'Switching Protocols', 102: 'Processing', 103: 'Early Hints',
+    200: 'OK', 201: 'Created', 202: 'Accepted', 203: 'Non-Authoritative Information',
+    204: 'No Content', 205: 'Reset Content', 206: 'Partial Content', 207: 'Multi-Status',
+    208: 'Already Reported', 226: 'IM Used',
+    300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other',
+    304: 'Not Modified', 305: 'Use Proxy', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
+    400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden',
+    404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
+    407: 'Proxy Authentication Required', 408: 'Request Timeout', 409: 'Conflict', 410: 'Gone',
+    411: 'Length Required', 412: 'Precondition Failed', 413: 'Request Entity Too Large',
+    414: 'Request-URI Too Long', 415: 'Unsupported Media Type',
+    416: 'Requested Range Not Satisfiable', 417: 'Expectation Failed', 418: "I'm a teapot",
+    421: 'Misdirected Request', 422: 'Unprocessable Entity', 423: 'Locked',
+    424: 'Failed Dependency', 425: 'Too Early', 426: 'Upgrade Required',
+    428: 'Precondition Required', 429: 'Too Many Requests',
+    431: 'Request Header Fields Too Large', 451: 'Unavailable For Legal Reasons',
+    500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway',
+    503: 'Service Unavailable', 504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
+    506: 'Variant Also Negotiates', 507: 'Insufficient Storage', 508: 'Loop Detected',
+    510: 'Not Extended', 511: 'Network Authentication Required',
+}
+_HTTP_STATUS_LINES = dict((code, '%d %s' % (code, phrase)) for code, phrase in HTTP_CODES.items())
+
+#: The SimpleTemplate source of the default error page. It gets ``e`` (the
+#: HTTPError), ``DEBUG`` and ``request``. Replace it to change every error page
+#: of every application that has no error handler for a status.
+ERROR_PAGE_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Error: {{e.status}}</title>
+<style>
+body {font-family: sans-serif; margin: 2em; color: #222;}
+pre {background: #f4f4f4; border: 1px solid #ddd; padding: .5em; overflow: auto;}
+</style>
+</head>
+<body>
+<h1>Error: {{e.status}}</h1>
+<p>The request for <code>{{request.path}}</code> could not be answered:</p>
+<pre>{{e.body}}</pre>
+%if DEBUG and e.exception:
+<h2>Exception:</h2>
+<pre>{{_repr_or_placeholder(e.exception)}}</pre>
+%end
+%if DEBUG and e.traceback:
+<h2>Traceback:</h2>
+<pre>{{e.traceback}}</pre>
+%end
+</body>
+</html>
+"""
+_DEFAULT_ERROR_PAGE_TEMPLATE = ERROR_PAGE_TEMPLATE
+
+
+def _repr_or_placeholder(obj):
+    """``repr(obj)``, or a placeholder if that fails."""
+    try:
+        return repr(obj)
+    except Exception:
+        return '<unprintable %s object>' % type(obj).__name__
+
+
+_ERROR_PAGE_HEAD, _ERROR_PAGE_TAIL = ERROR_PAGE_TEMPLATE.split('%if DEBUG and e.exception:', 1)
+
+
+def _render_default_error_page(error, debug_mode):
+    """Render ERROR_PAGE_TEMPLATE for ``error`` without the template engine (fast path).
+
+    Gives the same bytes as rendering the template (a test holds it to that).
+    """
+    def text(value):
+        return html_escape(touni(value))
+    page = (_ERROR_PAGE_HEAD.replace('{{e.status}}', text(error.status))
+            .replace('{{request.path}}', text(request.path))
+            .replace('{{e.body}}', text(error.body)))
+    if debug_mode and error.exception:
+        page += '<h2>Exception:</h2>\n<pre>%s</pre>\n' % text(_repr_or_placeholder(error.exception))
+    if debug_mode and error.traceback:
+        page += '<h2>Traceback:</h2>\n<pre>%s</pre>\n' % text(error.traceback)
+    return (page + '</body>\n</html>\n').encode('utf8')
+
+
+#: A thread-safe instance of :class:`LocalRequest`. If accessed from within a
+#: request callback, this instance always refers to the *current* request.
+request = LocalRequest()
+
+#: A thread-safe instance of :class:`LocalResponse`, the response of the
+#: current request.
+response = LocalResponse()
+
+#: A thread-safe namespace. Not used by Bottle.
+local = threading.local()
+
+#: The stack of default applications (``app()`` and ``default_app()`` return the top).
+apps = app = default_app = AppStack()
+app.push()
+
+
+class _ImportRedirect(object):
+    """A meta-path importer that makes ``bottle.ext.NAME`` import the package ``bottle_NAME``."""
+
+    def __init__(self, name, impmask):
+        self.name = name
+        self.impmask = impmask
+        self.module = sys.modules.setdefault(name, type(sys)(name))
+        self.module.__dict__.update({'__file__': __file__, '__path__': [], '__all__': [],
+                                     '__loader__': self, '__package__': name})
+        sys.meta_path.append(self)
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname.rpartition('.')[0] != self.name:
+            return None
+        from importlib.machinery import ModuleSpec
+        return ModuleSpec(fullname, self)
+
+    def create_module(self, spec):
+        fullname = spec.name
+        module_name = fullname.rpartition('.')[2]
+        real_name = self.impmask % module_name
+        __import__(real_name)
+        module = sys.modules[real_name]
+        setattr(self.module, module_name, module)
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+#: The ``bottle.ext`` namespace: ``from bottle.ext import sqlite`` imports ``bottle_sqlite``.
+ext = _ImportRedirect('bottle.ext' if __name__ == '__main__' else __name__ + '.ext',
+                      'bottle_%s').module
+
+
+def __getattr__(name):
+    """Module attributes that are built on first use to keep the import fast."""
+    if name == 'UTC':
+        from datetime import timezone
+        globals()['UTC'] = timezone.utc
+        return timezone.utc
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
+
+
+# -------------------------------------------------------------- Command line ----
+# ``python -m bottle [options] package.module:app`` (also ``python bottle.py`` and
+# the installed ``bottle`` script): load an application and run a server for it.
+
+def _cli_parse(args):
+    from argparse import ArgumentParser
+    parser = ArgumentParser(prog=args[0], usage='%(prog)s [options] package.module:app')
+    option = parser.add_argument
+    option('--version', action='store_true', help='show version number.')
+    option('-b', '--bind', metavar='ADDRESS', help='bind socket to ADDRESS[:PORT] '
+           '(IPv6 addresses in brackets).')
+    option('-s', '--server', default='wsgiref', help='use SERVER as backend.')
+    option('-p', '--plugin', action='append', help='install additional plugin/s.')
+    option('-c', '--conf', action='append', metavar='FILE',
+           help='load config values from FILE (ini or .json).')
+    option('-C', '--param', action='append', metavar='NAME=VALUE', help='override config values.')
+    option('--debug', action='store_true', help='start server in debug mode.')
+    option('--reload', action='store_true', help='auto-reload on file changes.')
+    option('app', help='WSGI app entry point.', nargs='?')
+    return parser.parse_args(args[1:]), parser
+
+
+def _parse_bind_address(address):
+    """Split ``host[:port]`` (``[v6::addr]:port`` for IPv6) into host and port (default 8080)."""
+    host, port = address or 'localhost', 8080
+    if host.startswith('['):
+        closing = host.find(']')
+        if closing < 0:
+            raise ValueError('Unclosed bracket in address %r' % address)
+        rest = host[closing + 1:]
+        host = host[1:closing]
+        if rest:
+            if not rest.startswith(':'):
+                raise ValueError('Unexpected text after the address: %r' % address)
+            port = rest[1:]
+    elif host.count(':') == 1:
+        host, port = host.split(':')
+    if not str(port).isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError('Invalid port in address %r' % address)
+    return host, int(port)
+
+
+def main():
+    """The command line interface (see ``python -m bottle --help``)."""
+    args, parser = _cli_parse(sys.argv)
+
+    def fail(message, code=2):
+        parser.print_usage(sys.stderr)
+        _stderr('\nError: %s\n' % message)
+        sys.exit(code)
+
+    if args.version:
+        print('Bottle %s' % __version__)
+        sys.exit(0)
+    if not args.app:
+        fail('No application entry point specified.')
+    sys.path.insert(0, '.')
+    sys.modules.setdefault('bottle', sys.modules[__name__])
+    try:
+        host, port = _parse_bind_address(args.bind)
+    except ValueError as bad:
+        fail(str(bad))
+    config = ConfigDict()
+    for filename in args.conf or []:
+        try:
+            if filename.endswith('.json'):
+                with open(filename, 'rb') as source:
+                    config.load_dict(json_loads(source.read()))
+            else:
+                config.load_config(filename)
+        except (IOError, OSError) as problem:
+            fail('Unable to read config file %r: %s' % (filename, problem))
+        except Exception as problem:
+            fail('Unable to parse config file %r: %s' % (filename, problem))
+    for param in args.param or []:
+        if '=' in param:
+            config.update((param.split('=', 1),))
+        else:
+            config[param] = True
+    if not os.environ.get('BOTTLE_CHILD') or not args.reload:
+        try:
+            application = load_app(args.app)
+        except Exception as problem:
+            fail('Cannot load application %r: %s: %s' % (args.app, type(problem).__name__, problem))
+    else:
+        application = args.app
+    run(application, host=host, port=port, server=args.server, reloader=args.reload,
+        plugins=args.plugin, debug=args.debug, config=config)
+
+
+if __name__ == '__main__':
+    main()

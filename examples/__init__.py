@@ -1,0 +1,1 @@
+"""Example applications; ``examples.demo:app`` is the one README.rst starts."""
