@@ -776,7 +776,8 @@ class Bottle(object):
         shifted, so the mounted app sees paths relative to its mount point.
         A prefix without a trailing slash also matches itself. Route options
         apply to the proxy route; plugins are skipped unless ``skip`` says
-        otherwise.
+        otherwise. A Bottle application mounted to ``/`` is merged instead
+        (see :meth:`merge`).
         """
         if isinstance(app, str) and not isinstance(prefix, str):
             depr(0, 10, 'Parameter order of Bottle.mount() changed.',
@@ -786,7 +787,10 @@ class Bottle(object):
             raise ValueError("Mount prefix must start with '/': %r" % (prefix,))
         segments = [segment for segment in prefix.split('/') if segment]
         if not segments:
-            raise ValueError('Applications cannot be mounted to "/".')
+            if isinstance(app, Bottle) and not options:
+                return self.merge(app)
+            raise ValueError('Only Bottle applications (without route options) can be'
+                             ' mounted to "/": %r' % (app,))
         if isinstance(app, Bottle):
             app.config['_mount.prefix'] = prefix
             app.config['_mount.app'] = self
@@ -1079,6 +1083,11 @@ class Bottle(object):
         if isinstance(body, HTTPError):
             body.apply(response)
             body = self.default_error_handler(body)
+        elif isinstance(body, dict) and self.config.get('json.enable', True):
+            json_plugin = next((p for p in self.plugins if isinstance(p, JSONPlugin)), None)
+            if json_plugin is not None:
+                body = json_plugin.dumps(body)
+                response._headers['Content-Type'] = ['application/json']
         return body
 
     def _cast_iterable(self, out):
@@ -1176,13 +1185,15 @@ _MOUNT_ENVIRON_KEYS = ('bottle.app', 'bottle.route', 'route.handle', 'route.url_
 def _make_mount_callback(app, depth):
     """Return the proxy callback that forwards a request to a mounted WSGI ``app``.
 
-    ``depth`` path segments move from PATH_INFO to SCRIPT_NAME for the call;
-    status and headers are collected into an HTTPResponse that carries the
-    mounted app's body iterable.
+    ``depth`` path segments move from PATH_INFO to SCRIPT_NAME for the call
+    (restored afterwards); status and headers are collected into an
+    HTTPResponse that carries the mounted app's body iterable.
     """
     def mountpoint_wrapper():
         environ = request.environ
         saved = [(key, environ[key]) for key in _MOUNT_ENVIRON_KEYS if key in environ]
+        saved.append(('SCRIPT_NAME', environ.get('SCRIPT_NAME', '')))
+        saved.append(('PATH_INFO', environ.get('PATH_INFO', '')))
         answer = HTTPResponse([])
         started = []
 
@@ -1196,7 +1207,13 @@ def _make_mount_callback(app, depth):
                 answer.add_header(name, _latin1_to_unicode(value))
             return answer.body.append
 
-        request.path_shift(depth)
+        script_name, path_info = path_shift(_latin1_to_unicode(environ.get('SCRIPT_NAME', '')),
+                                            request.path, depth)
+        # The mounted app gets PEP 3333 native strings, like from a server.
+        environ['SCRIPT_NAME'] = _unicode_to_latin1(script_name)
+        environ['PATH_INFO'] = _unicode_to_latin1(path_info)
+        for key in ('bottle.request.urlparts',):
+            environ.pop(key, None)
         try:
             body = app(environ, start_response)
             if not started:  # start_response may wait for the first item
@@ -1206,7 +1223,6 @@ def _make_mount_callback(app, depth):
             answer.body = itertools.chain(answer.body, body) if answer.body else body
             return answer
         finally:
-            request.path_shift(-depth)
             environ.update(saved)
     return mountpoint_wrapper
 
@@ -1541,11 +1557,14 @@ class BaseRequest(object):
 
     @property
     def content_length(self):
-        """The Content-Length header as int, or -1 if it is missing or invalid."""
-        value = self.environ.get('CONTENT_LENGTH', '')
+        """The Content-Length header as int; -1 if it is missing or negative.
+
+        Raises HTTPError 400 for a value that is not a number.
+        """
+        value = self.environ.get('CONTENT_LENGTH', '').strip()
         if value.isdigit():
             return int(value)
-        if value.strip():
+        if value and not (value[0] == '-' and value[1:].isdigit()):
             raise HTTPError(400, 'Invalid Content-Length header: %r' % value[:40])
         return -1
 
@@ -1860,7 +1879,7 @@ class HeaderProperty(object):
 def _expires_from_header(value):
     from datetime import datetime, timezone
     seconds = parse_date(value)
-    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+    return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc)
 
 
 class BaseResponse(object):
@@ -1885,6 +1904,7 @@ class BaseResponse(object):
     def __init__(self, body='', status=None, headers=None, **more_headers):
         self._cookies = None
         self._headers = {}
+        self._charset = None
         self.body = body
         self.status = status or self.default_status
         if headers:
@@ -1903,6 +1923,7 @@ class BaseResponse(object):
         copy = cls()
         copy.status = self.status
         copy._headers = dict((name, values[:]) for name, values in self._headers.items())
+        copy._charset = self._charset
         if self._cookies:
             copy._cookies = dict(self._cookies)
         return copy
@@ -2019,6 +2040,8 @@ class BaseResponse(object):
                              writer=lambda value: http_date(value), default=None)
 
     def _get_charset(self, default='UTF-8'):
+        if self._charset:
+            return self._charset
         content_type = self._headers.get('Content-Type')
         if content_type is None:
             return default
@@ -2029,14 +2052,18 @@ class BaseResponse(object):
         return default
 
     def _set_charset(self, charset):
-        content_type = self.get_header('Content-Type') or self.default_content_type
-        params = [part for part in content_type.split(';')
-                  if part.partition('=')[0].strip().lower() != 'charset']
-        self['Content-Type'] = '; '.join([part.strip() for part in params] + ['charset=%s' % charset])
+        self._charset = charset
+        if 'Content-Type' not in self._headers:
+            params = [part.strip() for part in self.default_content_type.split(';')
+                      if part.partition('=')[0].strip().lower() != 'charset']
+            self['Content-Type'] = '; '.join(params + ['charset=%s' % charset])
 
     charset = property(_get_charset, _set_charset, None, '''
-        The charset used to encode str bodies, from the Content-Type header
-        (default ``UTF-8``). Setting it updates the Content-Type header.''')
+        The charset used to encode str bodies (default ``UTF-8``): the value
+        set here, else the charset parameter of the Content-Type header.
+        Setting it also names the charset in the default Content-Type; a
+        Content-Type set explicitly is sent unchanged, for encodings whose
+        HTTP name differs from Python's.''')
     del _get_charset, _set_charset
 
     def set_cookie(self, name, value, secret=None, digestmod=None, **options):
@@ -2126,6 +2153,7 @@ class LocalResponse(BaseResponse, threading.local):
             self._status_line = _HTTP_STATUS_LINES[self.default_status]
             self._headers = {}
             self._cookies = None
+            self._charset = None
             self._body = body
         else:
             BaseResponse.__init__(self, body, status, headers, **more_headers)
@@ -2156,6 +2184,7 @@ class HTTPResponse(BaseResponse, BottleException):
         other._status_line = self._status_line
         other._headers = self._headers
         other._cookies = self._cookies
+        other._charset = self._charset
         other.body = self.body
 
     def __repr__(self):
@@ -2208,12 +2237,9 @@ class JSONPlugin(object):
         config = route.config
         if not config.get('json.enable', True) or config.get('autojson', True) is False:
             return callback
-        dumps = config.get('json.dump_func') or self.json_dumps
+        dumps = self._dumps_function(config)
         if not dumps:
             return callback
-        if dumps is json_dumps:
-            import json
-            dumps = json.dumps
 
         def json_wrapper(*args, **kwargs):
             try:
@@ -2230,6 +2256,17 @@ class JSONPlugin(object):
                 result._headers['Content-Type'] = ['application/json']
             return result
         return json_wrapper
+
+    def _dumps_function(self, config):
+        dumps = config.get('json.dump_func') or self.json_dumps
+        if dumps is json_dumps:
+            import json
+            dumps = json.dumps
+        return dumps
+
+    def dumps(self, obj):
+        """Serialise ``obj`` the way this plugin does for the application's routes."""
+        return self._dumps_function({})(obj)
 
 
 class TemplatePlugin(object):
@@ -3610,6 +3647,11 @@ class FileCheckerThread(threading.Thread):
 
 DEBUG = False
 NORUN = False  # If set, run() does nothing. Used by load_app().
+
+#: Directories searched for template files, in order.
+TEMPLATE_PATH = ['./', './views/']
+#: Cache of compiled templates (cleared to pick up changed files; off in debug mode).
+TEMPLATES = {}
 
 #: A dict to map HTTP status codes (e.g. 404) to phrases (e.g. 'Not Found').
 HTTP_CODES = {
