@@ -28,6 +28,7 @@ __license__ = 'MIT'
 # inside the function that needs it, so `import bottle` stays fast.
 
 import functools
+import io
 import itertools
 import os
 import re
@@ -1504,7 +1505,7 @@ class BaseRequest(object):
             for key, value in _parse_qsl(body):
                 post.append(key, value)
         elif kind.startswith('multipart/'):
-            for key, value in _parse_multipart_body(self.environ, self.body, content_type,
+            for key, value in _parse_multipart_body(self.body, content_type,
                                                     self.content_length, self.MEMFILE_MAX):
                 post.append(key, value)
         return post
@@ -3042,6 +3043,1016 @@ hook = make_default_app_wrapper('hook')
 install = make_default_app_wrapper('install')
 uninstall = make_default_app_wrapper('uninstall')
 url = make_default_app_wrapper('get_url')
+
+
+# --------------------------------------------- Uploads, static files and auth ----
+# Header-parameter parsing, the streaming multipart parser, FileUpload, static_file
+# with conditional and range requests, and the HTTP Basic auth decorator.
+#
+# Contract for BaseRequest.POST (the request object calls this; it owns nothing else here):
+#
+#   _parse_multipart_body(body_file, content_type, content_length, memfile_limit=102400,
+#                         mem_limit=2**20, disk_limit=2**30, part_limit=1000,
+#                         header_limit=16384)
+#       -> list of (name, value) in body order; ``value`` is a str for a text field and a
+#          FileUpload for a part with a non-empty filename.
+#   body_file      readable file-like positioned at the start of the body (request.body).
+#   content_type   the raw Content-Type header; its ``boundary`` parameter is used.
+#   content_length bytes to read from body_file, or -1 to read to EOF.
+#   Names, filenames and text values are decoded as UTF-8, falling back to latin-1 when
+#   the bytes are not valid UTF-8 (nothing is lost); a part that declares a charset in
+#   its Content-Type is decoded with that charset. Parts without a name are skipped.
+#   Parts larger than memfile_limit are spooled to temporary files; text fields may
+#   hold at most max(mem_limit, memfile_limit) bytes in total. Raises MultipartError
+#   (status 400 for malformed bodies, 413 for exceeded limits); files of parts parsed
+#   before the error are closed.
+
+
+
+class MultipartError(HTTPError):
+    """A malformed multipart body (status 400) or one over a limit (status 413).
+
+    :param msg: what was wrong, shown on the error page (``.body``).
+    """
+
+    default_status = 400
+
+    def __init__(self, msg):
+        super(MultipartError, self).__init__(self.default_status, msg)
+        self.args = (msg,)
+
+
+class _MultipartLimitError(MultipartError):
+    """A multipart body that exceeds one of the parser's limits."""
+
+    default_status = 413
+
+
+# The characters that end an unquoted token in a header value.
+_HEADER_DELIMITERS = re.compile(r'[;,]')
+
+
+def _parse_http_header(h):
+    """Parse a header such as ``Accept`` or ``Content-Type`` into its values and parameters.
+
+    ``'text/html; q=0.5, application/json'`` gives
+    ``[('text/html', {'q': '0.5'}), ('application/json', {})]``: one pair per
+    comma-separated value, in header order. Parameter names are lower-cased;
+    quoted values are unquoted with ``\\"`` turned into ``"`` (other backslashes,
+    as in Windows paths, are kept). A parameter without ``=`` gets ``''``; an
+    unterminated quote leaves the value as sent. Runs in time linear in the
+    length of the header, whatever it contains.
+
+    :param h: the header value (str).
+    :returns: a list of ``(value, {name: value})`` pairs.
+    """
+    entries = []
+    end = len(h)
+    pos = 0
+    # No closing quote exists at or after this position (remembered so that many
+    # unterminated quotes cannot make the scan quadratic).
+    no_quote_from = end + 1
+
+    def token_end(start):
+        match = _HEADER_DELIMITERS.search(h, start)
+        return match.start() if match else end
+
+    while True:
+        stop = token_end(pos)
+        options = {}
+        entries.append((h[pos:stop].strip(), options))
+        pos = stop
+        while pos < end and h[pos] == ';':
+            pos += 1
+            stop = token_end(pos)
+            equals = h.find('=', pos, stop)
+            if equals == -1:  # a parameter without a value
+                key = h[pos:stop].strip().lower()
+                if key:
+                    options[key] = ''
+                pos = stop
+                continue
+            key = h[pos:equals].strip().lower()
+            pos = equals + 1
+            while pos < end and h[pos] in ' \t':
+                pos += 1
+            value = None
+            if pos < end and h[pos] == '"' and pos < no_quote_from:
+                close = h.find('"', pos + 1)
+                while close != -1 and h[close - 1] == '\\':
+                    close = h.find('"', close + 1)
+                if close == -1:
+                    no_quote_from = pos
+                else:
+                    value = h[pos + 1:close].replace('\\"', '"')
+                    pos = token_end(close + 1)
+            if value is None:  # a token, or an unterminated quote taken as sent
+                stop = token_end(pos)
+                value = h[pos:stop].strip()
+                pos = stop
+            options[key] = value
+        if pos >= end:
+            return entries
+        pos += 1  # past the comma
+
+
+def _decode_rfc5987(value):
+    """Decode an RFC 5987 extended parameter (``UTF-8''%C3%A9.txt``); None if malformed."""
+    from urllib.parse import unquote_to_bytes
+    charset, quote, rest = value.partition("'")
+    _language, quote2, encoded = rest.partition("'")
+    if not quote or not quote2:
+        return None
+    data = unquote_to_bytes(encoded)
+    try:
+        return data.decode(charset.strip() or 'utf-8')
+    except (LookupError, UnicodeDecodeError):
+        return data.decode('latin1')
+
+
+# Characters RFC 2046 allows in a boundary are letters, digits and '()+_,-./:=? and space;
+# we accept any printable ASCII character (some clients are sloppy) but nothing else.
+_MAX_BOUNDARY_LENGTH = 70
+
+
+def _check_boundary(boundary):
+    """Return the boundary as bytes; MultipartError if it is missing or malformed."""
+    if isinstance(boundary, bytes):
+        boundary = boundary.decode('latin1')
+    if not boundary:
+        raise MultipartError('Multipart boundary is missing or empty.')
+    if len(boundary) > _MAX_BOUNDARY_LENGTH:
+        raise MultipartError('Multipart boundary is %d characters long; at most %d are allowed.'
+                             % (len(boundary), _MAX_BOUNDARY_LENGTH))
+    if not boundary.isascii() or not boundary.isprintable() or boundary.endswith(' '):
+        raise MultipartError('Multipart boundary %r contains characters that are not allowed.'
+                             % boundary)
+    return boundary.encode('ascii')
+
+
+# Bytes that must not appear in a part's header line (tab is allowed).
+_HEADER_CONTROL_CHARACTERS = re.compile(rb'[\x00-\x08\x0a-\x1f\x7f]')
+
+# What follows a boundary: another part, the end of the body, or nothing we know (data).
+_NEXT_PART, _LAST_PART, _NOT_A_DELIMITER, _NEED_MORE = 'next', 'last', 'data', 'more'
+
+
+def _classify_delimiter(buf, end, at_eof):
+    """Look at the bytes after a boundary that ends at ``buf[end]``.
+
+    Returns ``(kind, position after the delimiter line, line ending)``: the
+    boundary may be followed by ``--`` (the last part), a line ending (CRLF or
+    a lone LF), optional spaces or tabs and then a line ending, or anything
+    else (then it is data that only looks like a boundary).
+    """
+    two = buf[end:end + 2]
+    if two == b'\r\n':
+        return _NEXT_PART, end + 2, b'\r\n'
+    if two[:1] == b'\n':
+        return _NEXT_PART, end + 1, b'\n'
+    if two == b'--':
+        return _LAST_PART, end + 2, None
+    if len(two) < 2 and not at_eof and two in (b'', b'-', b'\r', b' ', b'\t'):
+        return _NEED_MORE, end, None
+    if two[:1] in (b' ', b'\t'):  # transport padding before the line ending
+        newline = buf.find(b'\n', end)
+        if newline == -1:
+            if at_eof or len(buf) - end > 256:
+                return _NOT_A_DELIMITER, end, None
+            return _NEED_MORE, end, None
+        padding = buf[end:newline]
+        ending = b'\r\n' if padding.endswith(b'\r') else b'\n'
+        if not padding.rstrip(b'\r').strip(b' \t'):
+            return _NEXT_PART, newline + 1, ending
+    return _NOT_A_DELIMITER, end, None
+
+
+class _MultipartPart(object):
+    """One part of a multipart body, as :meth:`_MultipartParser.parse` yields it.
+
+    Attributes: ``name`` and ``filename`` (None when the Content-Disposition
+    has none), ``content_type`` (None when the part sent none), ``charset``
+    (from the Content-Type, else the parser's), ``headerlist`` (``(name,
+    value)`` pairs as sent), ``headers`` (a :class:`HeaderDict`),
+    ``disposition`` and ``options`` (the parsed Content-Disposition), ``size``
+    and ``file`` (a seekable file at position 0: in memory while
+    :meth:`is_buffered`, else a temporary file or a read-only slice of the
+    parser's source file).
+    """
+
+    def __init__(self, headerlist, charset):
+        self.headerlist = headerlist
+        self.size = 0
+        self.file = None
+        self._in_memory = True
+        # Offset of the content in the parser's source file when the part may become a
+        # slice of it instead of a copy (see _MultipartParser._sliceable_offset).
+        self._source_offset = None
+        self.disposition, self.options = '', {}
+        self.content_type, self.charset = None, charset
+        for key, value in headerlist:
+            lower = key.lower()
+            if lower == 'content-disposition':
+                self.disposition, self.options = _parse_http_header(value)[0]
+            elif lower == 'content-type':
+                self.content_type, type_options = _parse_http_header(value)[0]
+                self.charset = type_options.get('charset') or charset
+        self.name = self._option('name')
+        self.filename = self._option('filename')
+
+    def _option(self, key):
+        """A Content-Disposition parameter; the RFC 2231/5987 ``key*`` form wins."""
+        extended = self.options.get(key + '*')
+        if extended is not None:
+            decoded = _decode_rfc5987(extended)
+            if decoded is not None:
+                return decoded
+        return self.options.get(key)
+
+    @cached_property
+    def headers(self):
+        """The part headers as a :class:`HeaderDict`."""
+        headers = HeaderDict()
+        for key, value in self.headerlist:
+            headers.append(key, value)
+        return headers
+
+    def is_buffered(self):
+        """True while the part is held in memory (not spooled to a temporary file)."""
+        return self._in_memory
+
+    @property
+    def raw(self):
+        """The content as bytes (the file position is kept)."""
+        position = self.file.tell()
+        self.file.seek(0)
+        try:
+            return self.file.read()
+        finally:
+            self.file.seek(position)
+
+    @property
+    def value(self):
+        """The content decoded with :attr:`charset` (latin-1 if that fails)."""
+        raw = self.raw
+        try:
+            return raw.decode(self.charset or 'latin1')
+        except (LookupError, UnicodeDecodeError):
+            return raw.decode('latin1')
+
+    def close(self):
+        """Close the file holding the content (a temporary file is deleted)."""
+        if self.file is not None:
+            self.file.close()
+
+    def __repr__(self):
+        return '<%s name=%r filename=%r size=%d>' % (
+            type(self).__name__, self.name, self.filename, self.size)
+
+
+class _MultipartParser(object):
+    """A streaming parser for ``multipart/form-data`` (and other multipart) bodies.
+
+    The body is read in chunks of ``buffer_size`` bytes and searched for the
+    boundary with ``bytes.find``; part contents go into memory until a part
+    grows beyond ``memfile_limit`` bytes, then into a temporary file. When
+    ``stream`` is a regular binary file (such as the spooled request body),
+    such a part becomes a read-only slice of that file instead of a copy.
+    Lines may end in CRLF or, leniently, in a lone LF (the first boundary line
+    decides for the whole body; header lines may use either).
+
+    :param stream: a readable file-like object positioned at the body.
+    :param boundary: the ``boundary`` parameter of the Content-Type (str).
+    :param content_length: bytes to read from ``stream`` (-1: to EOF).
+    :param disk_limit: most bytes written to temporary files in total.
+    :param mem_limit: most bytes of part contents held in memory in total.
+    :param memfile_limit: parts larger than this are spooled to disk.
+    :param buffer_size: size of the chunks read from ``stream``.
+    :param charset: default charset of parts and of header values.
+
+    The instance attributes ``part_limit`` (most parts, default 1000) and
+    ``header_limit`` (most bytes of headers per part, default 16384) may be
+    changed before :meth:`parse` is called. The whole body may be at most
+    ``mem_limit + disk_limit`` bytes.
+
+    :raises MultipartError: status 400 for a malformed body (bad or missing
+        boundary, part without Content-Disposition, malformed header line,
+        truncated body, data after the closing boundary), 413 for a body
+        over a limit.
+    """
+
+    part_limit = 1000
+    header_limit = 16384
+    # Whitespace that may follow the closing boundary, and how much of it.
+    epilogue_limit = 1024
+
+    def __init__(self, stream, boundary, content_length=-1, disk_limit=2 ** 30,
+                 mem_limit=2 ** 20, memfile_limit=2 ** 18, buffer_size=2 ** 16, charset='latin1'):
+        self.stream = stream
+        self.boundary = _check_boundary(boundary)
+        self.content_length = content_length
+        self.disk_limit = disk_limit
+        self.mem_limit = mem_limit
+        self.memfile_limit = memfile_limit
+        self.buffer_size = max(int(buffer_size), 1)
+        self.charset = charset
+        self._mem_used = 0
+        self._disk_used = 0
+        self._filling = None
+
+    def _read_chunks(self):
+        """Yield the body in chunks; enforce Content-Length and the total size limit."""
+        read, size = self.stream.read, self.buffer_size
+        total_limit = self.mem_limit + self.disk_limit
+        remaining = self.content_length
+        if remaining > total_limit:
+            raise _MultipartLimitError('Multipart body of %d bytes is larger than the limit of %d '
+                                       'bytes.' % (remaining, total_limit))
+        if remaining < 0:
+            total = 0
+            while True:
+                chunk = read(size)
+                if not chunk:
+                    return
+                total += len(chunk)
+                if total > total_limit:
+                    raise _MultipartLimitError('Multipart body is larger than the limit of %d '
+                                               'bytes.' % total_limit)
+                yield chunk
+        while remaining > 0:
+            chunk = read(min(size, remaining))
+            if not chunk:
+                raise MultipartError('Multipart body is truncated: it ended after %d of %d bytes '
+                                     '(Content-Length).' % (self.content_length - remaining,
+                                                            self.content_length))
+            remaining -= len(chunk)
+            yield chunk
+
+    def _decode_header(self, data):
+        try:
+            return data.decode(self.charset)
+        except (LookupError, UnicodeDecodeError):
+            return data.decode('latin1')
+
+    def _start_part(self, block, number):
+        """Create the part for the header ``block`` (bytes) of part number ``number``."""
+        if number > self.part_limit:
+            raise _MultipartLimitError('Multipart body has more than %d parts.' % self.part_limit)
+        headerlist = []
+        for line in block.split(b'\n'):
+            line = line.rstrip(b'\r')
+            if not line:
+                continue
+            if _HEADER_CONTROL_CHARACTERS.search(line):
+                raise MultipartError('A header line of part #%d of the multipart body contains a '
+                                     'control character: %r' % (number, line[:100]))
+            if line[:1] in (b' ', b'\t') and headerlist:  # folded continuation line
+                key, value = headerlist[-1]
+                headerlist[-1] = (key, value + ' ' + self._decode_header(line.strip()))
+                continue
+            key, colon, value = line.partition(b':')
+            if not colon or not key.strip():
+                raise MultipartError('Malformed header line in part #%d of the multipart body: '
+                                     '%r' % (number, line[:100]))
+            headerlist.append((self._decode_header(key.strip()),
+                               self._decode_header(value.strip())))
+        part = _MultipartPart(headerlist, self.charset)
+        if not part.disposition:
+            raise MultipartError('Part #%d of the multipart body has no Content-Disposition '
+                                 'header.' % number)
+        part.file = io.BytesIO()
+        return part
+
+    def _sliceable_offset(self):
+        """The position of the stream in its file if large parts may be served as slices
+        of that file instead of copies (the stream is a regular binary file, such as the
+        spooled request body), else None."""
+        stream = self.stream
+        if not hasattr(os, 'pread'):
+            return None
+        if type(stream) in (io.BufferedReader, io.BufferedRandom):
+            if type(stream.raw) is not io.FileIO:
+                return None
+        elif type(stream) is not io.FileIO:
+            return None
+        try:
+            import stat
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            if type(stream) is io.BufferedRandom:
+                stream.flush()
+            return stream.tell()
+        except (OSError, ValueError):
+            return None
+
+    def _spool(self, part):
+        """Move a part that outgrew ``memfile_limit`` out of memory."""
+        buffered = part.file
+        if part._source_offset is not None:
+            part.file = None  # becomes a slice of the source when complete
+        else:
+            from tempfile import TemporaryFile
+            part.file = TemporaryFile(mode='w+b')
+            part.file.write(buffered.getvalue())
+        buffered.close()
+        self._mem_used -= part.size
+        self._disk_used += part.size
+        part._in_memory = False
+
+    def _write(self, part, data):
+        """Append ``data`` (a memoryview) to ``part``; spool it or fail at the limits."""
+        size = len(data)
+        if not size:
+            return
+        if part._in_memory and part.size + size > self.memfile_limit:
+            self._spool(part)
+        if part._in_memory:
+            self._mem_used += size
+            if self._mem_used > self.mem_limit:
+                raise _MultipartLimitError('Multipart form data held in memory exceeds the limit '
+                                           'of %d bytes.' % self.mem_limit)
+            part.file.write(data)
+        else:
+            self._disk_used += size
+            if self._disk_used > self.disk_limit:
+                raise _MultipartLimitError('Uploaded files exceed the disk limit of %d bytes.'
+                                           % self.disk_limit)
+            if part.file is not None:
+                part.file.write(data)
+        part.size += size
+
+    def _finish(self, part):
+        """Make the complete part's file readable from position 0."""
+        if part.file is None:
+            part.file = io.BufferedReader(_FileSlice(self.stream, part._source_offset, part.size))
+        else:
+            part.file.seek(0)
+
+    def parse(self):
+        """Read the body and yield each part when it is complete (see :class:`_MultipartPart`).
+
+        :raises MultipartError: see the class documentation.
+        """
+        self._filling = None
+        try:
+            for part in self._parse_parts():
+                yield part
+        except BaseException:
+            if self._filling is not None:  # yielded parts belong to the caller
+                self._filling.close()
+            raise
+
+    def _parse_parts(self):
+        """The parse loop: a small state machine over a buffer refilled from the stream.
+
+        ``self._filling`` is the part being filled (closed by :meth:`parse` on errors).
+        """
+        boundary = self.boundary
+        first_delimiter = b'--' + boundary
+        delimiter = None  # b'\r\n--boundary' or b'\n--boundary', once the first line told us
+        delimiter_length = 0
+        header_limit = self.header_limit
+        state = 'preamble'
+        buf, pos, search = b'', 0, 0  # buffer, first unconsumed byte, where to search next
+        part, number = None, 0
+        epilogue_seen = 0
+        at_eof = False
+        source_offset = self._sliceable_offset()  # file offset of buf[0], if sliceable
+        chunks = self._read_chunks()
+        while not at_eof:
+            chunk = next(chunks, None)
+            if chunk is None:
+                at_eof = True
+            elif pos:
+                buf = buf[pos:] + chunk
+                search -= pos
+                if source_offset is not None:
+                    source_offset += pos
+                pos = 0
+            else:
+                buf += chunk
+            while True:
+                if state == 'body':
+                    found = buf.find(delimiter, search)
+                    if found == -1:
+                        # Everything before the last (delimiter_length - 1) bytes is content.
+                        safe = len(buf) - delimiter_length + 1
+                        if safe > pos:
+                            self._write(part, memoryview(buf)[pos:safe])
+                            pos = safe
+                        search = pos
+                        break
+                    kind, after, _ = _classify_delimiter(buf, found + delimiter_length, at_eof)
+                    if kind == _NOT_A_DELIMITER:
+                        search = found + 1
+                        continue
+                    self._write(part, memoryview(buf)[pos:found])
+                    pos = search = found
+                    if kind == _NEED_MORE:
+                        break
+                    self._filling = None
+                    self._finish(part)
+                    yield part
+                    part = None
+                    pos = search = after
+                    state = 'headers' if kind == _NEXT_PART else 'epilogue'
+                elif state == 'headers':
+                    if len(buf) - pos < 2 and not at_eof:
+                        break
+                    if buf.startswith(b'\r\n', pos) or buf.startswith(b'\n', pos):
+                        raise MultipartError('Part #%d of the multipart body has no '
+                                             'Content-Disposition header.' % (number + 1))
+                    ends = [i for i in (buf.find(b'\n\r\n', search), buf.find(b'\n\n', search))
+                            if i != -1]
+                    if not ends:
+                        if len(buf) - pos > header_limit:
+                            raise _MultipartLimitError(
+                                'Headers of part #%d of the multipart body exceed %d bytes.'
+                                % (number + 1, header_limit))
+                        search = max(pos, len(buf) - 2)
+                        break
+                    end = min(ends)
+                    if end + 1 - pos > header_limit:
+                        raise _MultipartLimitError(
+                            'Headers of part #%d of the multipart body exceed %d bytes.'
+                            % (number + 1, header_limit))
+                    number += 1
+                    part = self._filling = self._start_part(buf[pos:end + 1], number)
+                    pos = search = end + (3 if buf[end + 1:end + 2] == b'\r' else 2)
+                    if source_offset is not None:
+                        part._source_offset = source_offset + pos
+                    state = 'body'
+                elif state == 'preamble':
+                    found = buf.find(first_delimiter, search)
+                    if found == -1:
+                        # Keep enough bytes for a boundary split across chunks (and the
+                        # newline before it); the rest of the preamble is ignored.
+                        pos = search = max(pos, len(buf) - len(first_delimiter) - 1)
+                        break
+                    if found > 0 and buf[found - 1:found] != b'\n':
+                        search = found + 1
+                        continue
+                    kind, after, ending = _classify_delimiter(
+                        buf, found + len(first_delimiter), at_eof)
+                    if kind == _NOT_A_DELIMITER:
+                        search = found + 1
+                        continue
+                    if kind == _NEED_MORE:
+                        pos = search = max(pos, found - 1)
+                        break
+                    if ending is not None:
+                        delimiter = ending + first_delimiter
+                        delimiter_length = len(delimiter)
+                    pos = search = after
+                    state = 'headers' if kind == _NEXT_PART else 'epilogue'
+                else:  # epilogue: only whitespace may follow the closing boundary
+                    rest = buf[pos:]
+                    epilogue_seen += len(rest)
+                    if rest.strip(b' \t\r\n') or epilogue_seen > self.epilogue_limit:
+                        raise MultipartError('Unexpected data after the closing boundary of the '
+                                             'multipart body.')
+                    pos = search = len(buf)
+                    break
+        if state == 'preamble':
+            raise MultipartError('Multipart body does not contain the boundary %r.'
+                                 % boundary.decode('ascii'))
+        if state == 'headers':
+            raise MultipartError('Multipart body is truncated: it ended in the headers of part '
+                                 '#%d.' % (number + 1))
+        if state == 'body':
+            raise MultipartError('Multipart body is truncated: it ended in part #%d (%r) before '
+                                 'the closing boundary.' % (number, part.name))
+
+
+class _FileSlice(io.RawIOBase):
+    """A read-only, seekable view of ``length`` bytes of an open file from ``offset`` on.
+
+    Large multipart parts of a request body that is already spooled to a file
+    are served this way instead of being copied to another temporary file.
+    Reads use ``os.pread``, so they do not move the source file's position.
+    """
+
+    def __init__(self, source, offset, length):
+        super(_FileSlice, self).__init__()
+        self._source = source  # keeps the file open while the slice lives
+        self._fd = source.fileno()
+        self._offset, self._length, self._position = offset, length, 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def readinto(self, buffer):
+        count = min(len(buffer), self._length - self._position)
+        if count <= 0:
+            return 0
+        data = os.pread(self._fd, count, self._offset + self._position)
+        memoryview(buffer)[:len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+    def seek(self, position, whence=0):
+        base = (0, self._position, self._length)[whence]
+        if base + position < 0:
+            raise ValueError('Negative seek position %d' % (base + position))
+        self._position = base + position
+        return self._position
+
+    def tell(self):
+        return self._position
+
+
+def _parse_multipart_body(body_file, content_type, content_length, memfile_limit=102400,
+                          mem_limit=2 ** 20, disk_limit=2 ** 30, part_limit=1000,
+                          header_limit=16384):
+    """Parse a multipart request body into ``(name, str or FileUpload)`` pairs.
+
+    The contract is described at the top of this section.
+    """
+    options = _parse_http_header(content_type)[0][1]
+    boundary = options.get('boundary')
+    if not boundary:
+        raise MultipartError('Multipart request has no boundary parameter in its Content-Type.')
+    parser = _MultipartParser(body_file, boundary, content_length, disk_limit=disk_limit,
+                              mem_limit=mem_limit, memfile_limit=memfile_limit, charset='utf8')
+    parser.part_limit, parser.header_limit = part_limit, header_limit
+    text_limit = max(mem_limit, memfile_limit)
+    text_size = 0
+    items = []
+    try:
+        for part in parser.parse():
+            if part.name is None:
+                part.close()
+                continue
+            if part.filename:
+                items.append((part.name, FileUpload(part.file, part.name, part.filename,
+                                                    part.headers)))
+                continue
+            text_size += part.size
+            if text_size > text_limit:
+                part.close()
+                raise _MultipartLimitError('Form field %r is too large: text fields may hold at '
+                                           'most %d bytes in total (send large data as a file).'
+                                           % (part.name, text_limit))
+            items.append((part.name, part.value))
+            part.close()
+    except BaseException:
+        for _, item in items:
+            if isinstance(item, FileUpload):
+                item.file.close()
+        raise
+    return items
+
+
+class FileUpload(object):
+    """A file sent in a multipart form (an entry of ``request.files``).
+
+    :param fileobj: a readable, seekable file-like object with the content.
+    :param name: the name of the form field.
+    :param filename: the file name the client sent (kept as :attr:`raw_filename`).
+    :param headers: the part headers (a dict, list of pairs or HeaderDict).
+    """
+
+    # Longest file name :attr:`filename` returns (a common file system limit).
+    max_filename_length = 255
+
+    def __init__(self, fileobj, name, filename, headers=None):
+        #: An open file(-like) object holding the content.
+        self.file = fileobj
+        #: Name of the form field.
+        self.name = name
+        #: The file name exactly as the client sent it. Never use it as a path.
+        self.raw_filename = filename
+        #: The part headers, a :class:`HeaderDict`.
+        self.headers = HeaderDict(headers) if headers else HeaderDict()
+
+    def get_header(self, name, default=None):
+        """Return the value of a part header, or ``default``."""
+        return self.headers.get(name, default)
+
+    @property
+    def content_type(self):
+        """The part's Content-Type header ('' if it sent none)."""
+        return self.headers.get('Content-Type', '')
+
+    @property
+    def content_length(self):
+        """The part's Content-Length header as int (-1 if missing or invalid; clients
+        rarely send it, use ``len`` of the saved data for the real size)."""
+        value = self.headers.get('Content-Length', '').strip()
+        return int(value) if value.isascii() and value.isdigit() else -1
+
+    @cached_property
+    def filename(self):
+        """A safe file name derived from :attr:`raw_filename`.
+
+        Directories are dropped (``/`` and ``\\`` both count), the name is
+        reduced to ASCII letters, digits, ``.``, ``_`` and ``-`` (accents are
+        stripped, runs of other characters and whitespace become ``-``), leading and
+        trailing dots and dashes are removed, and it is cut to 255 characters
+        keeping a short extension. ``'empty'`` if nothing is left.
+        """
+        import unicodedata
+        name = self.raw_filename or ''
+        if isinstance(name, bytes):
+            name = name.decode('utf8', 'replace')
+        name = name.replace('\\', '/').rsplit('/', 1)[-1]
+        name = ''.join(char for char in unicodedata.normalize('NFKD', name)
+                       if not unicodedata.combining(char))  # accents go, letters stay
+        name = re.sub(r'[^A-Za-z0-9._]+', '-', name).strip('.-')
+        limit = self.max_filename_length
+        if len(name) > limit:
+            stem, dot, extension = name.rpartition('.')
+            if dot and stem and len(extension) <= 16:
+                name = stem[:limit - len(extension) - 1].rstrip('.-') + '.' + extension
+            else:
+                name = name[:limit].rstrip('.-')
+        return name or 'empty'
+
+    def _copy_to(self, target, chunk_size):
+        """Copy the content from the current position to ``target``; keep the position."""
+        read, write, offset = self.file.read, target.write, self.file.tell()
+        try:
+            while True:
+                chunk = read(chunk_size)
+                if not chunk:
+                    break
+                write(chunk)
+        finally:
+            self.file.seek(offset)
+
+    def save(self, destination, overwrite=False, chunk_size=2 ** 16):
+        """Save the upload (from the current file position) to a file.
+
+        :param destination: a file path, a directory (the file is then named
+            :attr:`filename`) or a writable file-like object.
+        :param overwrite: replace an existing file; without it an existing
+            file raises :class:`FileExistsError` and is left untouched.
+        :param chunk_size: bytes copied at a time.
+        :raises FileExistsError: the target file exists and ``overwrite`` is false.
+        :raises OSError: the file cannot be written.
+        """
+        if isinstance(destination, (str, bytes, os.PathLike)):
+            destination = os.fspath(destination)
+            if os.path.isdir(destination):
+                filename = self.filename
+                if isinstance(destination, bytes):
+                    filename = filename.encode('ascii')
+                destination = os.path.join(destination, filename)
+            with open(destination, 'wb' if overwrite else 'xb') as target:
+                self._copy_to(target, chunk_size)
+        else:
+            self._copy_to(destination, chunk_size)
+
+    def __repr__(self):
+        return '<FileUpload %r: %r>' % (self.name, self.raw_filename)
+
+
+def parse_range_header(header, maxlen=0):
+    """Yield the satisfiable byte ranges of a ``Range`` header as half-open pairs.
+
+    ``parse_range_header('bytes=0-4, -3', 11)`` yields ``(0, 5)`` and
+    ``(8, 11)``. Ranges that are malformed (``5-2``, ``a-b``), empty
+    (``-0``) or start beyond ``maxlen`` are skipped; a unit other than
+    ``bytes`` yields nothing.
+
+    :param header: the Range header value.
+    :param maxlen: the length of the resource.
+    """
+    unit, equals, ranges = header.partition('=')
+    if not equals or unit.strip().lower() != 'bytes':
+        return
+
+    def number(text):
+        return int(text) if text.isascii() and text.isdigit() else None
+
+    for spec in ranges.split(','):
+        first, dash, last = spec.partition('-')
+        if not dash:
+            continue
+        first, last = first.strip(), last.strip()
+        try:
+            if not first:  # a suffix: the last N bytes
+                length = number(last)
+                if length is None:
+                    continue
+                start, end = max(0, maxlen - length), maxlen
+            else:
+                start = number(first)
+                stop = number(last) if last else maxlen - 1
+                if start is None or stop is None or stop < start:
+                    continue
+                end = min(stop + 1, maxlen)
+        except ValueError:  # more digits than int() accepts
+            continue
+        if 0 <= start < end <= maxlen:
+            yield start, end
+
+
+def _rangeiter(fp, offset, limit, bufsize=2 ** 20):
+    """Yield ``limit`` bytes of the file ``fp`` from ``offset`` on, in blocks of ``bufsize``."""
+    fp.seek(offset)
+    while limit > 0:
+        block = fp.read(min(limit, bufsize))
+        if not block:
+            return
+        limit -= len(block)
+        yield block
+
+
+# The types of compressed files when served as they are (no Content-Encoding).
+_ARCHIVE_TYPES = {'gzip': 'application/gzip', 'bzip2': 'application/x-bzip2',
+                  'xz': 'application/x-xz', 'compress': 'application/x-compress',
+                  'br': 'application/x-brotli'}
+
+
+_DRIVE = re.compile(r'[A-Za-z]:')
+
+
+def _static_path(root, filename):
+    """The real path of ``filename`` under ``root``, or None if it would leave ``root``.
+
+    ``..`` segments, absolute paths (also drive-letter paths) and symlinks that
+    resolve outside ``root`` are refused. ``/`` and ``\\`` both separate
+    segments.
+    """
+    segments = filename.replace('\\', '/').split('/')
+    if filename.startswith(('/', '\\')) or '..' in segments or _DRIVE.match(filename):
+        return None
+    root = os.path.realpath(root)
+    path = os.path.realpath(os.path.join(root, *[s for s in segments if s not in ('', '.')]))
+    if path != root and not path.startswith(root.rstrip(os.sep) + os.sep):
+        return None
+    return path
+
+
+def _content_disposition(kind, filename):
+    """A Content-Disposition value that offers ``filename``; non-ASCII names use RFC 6266."""
+    from urllib.parse import quote
+    filename = ''.join(char for char in filename if char.isprintable())
+    fallback = filename.encode('ascii', 'replace').decode('ascii')
+    value = '%s; filename="%s"' % (kind, fallback.replace('\\', '\\\\').replace('"', '\\"'))
+    if fallback != filename:
+        value += "; filename*=UTF-8''" + quote(filename, safe='')
+    return value
+
+
+def _etag_matches(header, etag):
+    """True if an If-None-Match / If-Range value names ``etag`` (weakly compared) or is ``*``."""
+    if header.strip() == '*':
+        return True
+    wanted = etag.strip()
+    wanted = wanted[2:] if wanted.startswith('W/') else wanted
+    wanted = wanted.strip('"')
+    for tag in header.split(','):
+        tag = tag.strip()
+        tag = tag[2:] if tag.startswith('W/') else tag
+        if tag.strip('"') == wanted:
+            return True
+    return False
+
+
+def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', etag=None,
+                headers=None):
+    """Serve a file from a directory, safely, as a response to return or raise.
+
+    :param filename: the path of the file, relative to ``root``. A path with a
+        ``..`` segment, an absolute path, or one that leaves ``root`` through
+        a symbolic link gives 403.
+    :param root: the directory the file must be in.
+    :param mimetype: the Content-Type; True guesses it from the file name
+        (``.gz``, ``.bz2`` and ``.xz`` files are served as their archive type,
+        unknown types as ``application/octet-stream``); False sends none.
+    :param download: True offers the file as a download under its own name,
+        a string offers it under that name (Content-Disposition: attachment).
+    :param charset: added to ``text/*`` types.
+    :param etag: the ETag to send; None generates one from the file's
+        identity, size and modification time; False sends none.
+    :param headers: more headers for the response (they win over the ones
+        computed here, except Content-Length and Content-Range).
+    :returns: an :class:`HTTPResponse` (200, 206 or 304) or :class:`HTTPError`
+        (403 for refused or unreadable paths, 404 for missing files, 416 for
+        an unsatisfiable ``Range``). The body is the open file (or an iterator
+        over the requested range), never the whole content in memory; HEAD
+        requests get the headers only.
+
+    ``If-None-Match`` and ``If-Modified-Since`` give 304 when they match
+    (If-None-Match takes precedence). A single satisfiable byte range in
+    ``Range`` gives 206 with Content-Range (unless an ``If-Range`` does not
+    match); several ranges are answered with the whole file.
+    """
+    environ = request.environ
+    if '\0' in filename:
+        return HTTPError(404, 'File does not exist.')
+    path = _static_path(root, filename)
+    if path is None:
+        return HTTPError(403, 'Access denied: the path leaves the static root directory.')
+    if not os.path.isfile(path):
+        return HTTPError(404, 'File does not exist.')
+    if not os.access(path, os.R_OK):
+        return HTTPError(403, 'You do not have permission to access this file.')
+
+    out = {}
+    if mimetype is True:
+        import mimetypes
+        guessed, encoding = mimetypes.guess_type(filename.replace('\\', '/'))
+        mimetype = _ARCHIVE_TYPES.get(encoding) or guessed or 'application/octet-stream'
+    if mimetype:
+        if charset and mimetype.startswith('text/') and 'charset=' not in mimetype:
+            mimetype += '; charset=%s' % charset
+        out['Content-Type'] = mimetype
+    if download:
+        name = filename.replace('\\', '/').rsplit('/', 1)[-1] if download is True else download
+        out['Content-Disposition'] = _content_disposition('attachment', name)
+
+    stats = os.stat(path)
+    size = stats.st_size
+    out['Content-Length'] = str(size)
+    out['Last-Modified'] = http_date(stats.st_mtime)
+    out['Date'] = http_date(time.time())
+    if etag is None:
+        import hashlib
+        identity = '%d:%d:%d:%d:%s' % (stats.st_dev, stats.st_ino, stats.st_mtime_ns, size, path)
+        etag = '"%s"' % hashlib.sha1(identity.encode('utf8', 'surrogateescape')).hexdigest()
+    if etag:
+        out['Etag'] = etag
+    out['Accept-Ranges'] = 'bytes'
+    if headers:
+        for name, value in (headers.items() if hasattr(headers, 'items') else headers):
+            out[_hkey(name)] = value
+
+    if_none_match = environ.get('HTTP_IF_NONE_MATCH')
+    if if_none_match is not None:
+        not_modified = bool(etag) and _etag_matches(if_none_match, etag)
+    else:
+        since = parse_date(environ.get('HTTP_IF_MODIFIED_SINCE', '').split(';')[0].strip())
+        not_modified = since is not None and since >= int(stats.st_mtime)
+    if not_modified:
+        return HTTPResponse(status=304, headers=out)
+
+    method = environ.get('REQUEST_METHOD', 'GET').upper()
+    status, offset, length = 200, 0, size
+    range_header = environ.get('HTTP_RANGE')
+    if range_header and method in ('GET', 'HEAD') and _range_applies(environ, etag, stats):
+        unit = range_header.partition('=')[0].strip().lower()
+        ranges = list(parse_range_header(range_header, size)) if unit == 'bytes' else None
+        if ranges == []:
+            return HTTPError(416, 'Requested Range Not Satisfiable',
+                             **{'Content-Range': 'bytes */%d' % size})
+        if ranges and len(ranges) == 1:
+            offset, end = ranges[0]
+            status, length = 206, end - offset
+            out['Content-Range'] = 'bytes %d-%d/%d' % (offset, end - 1, size)
+            out['Content-Length'] = str(length)
+
+    if method == 'HEAD':
+        return HTTPResponse('', status, out)
+    try:
+        body = open(path, 'rb')
+    except PermissionError:
+        return HTTPError(403, 'You do not have permission to access this file.')
+    except OSError:
+        return HTTPError(404, 'File does not exist.')
+    if status == 206:
+        body = _closeiter(_rangeiter(body, offset, length), body.close)
+    return HTTPResponse(body, status, out)
+
+
+def _range_applies(environ, etag, stats):
+    """False if an ``If-Range`` header names another version of the file."""
+    if_range = environ.get('HTTP_IF_RANGE')
+    if not if_range:
+        return True
+    if if_range.strip().startswith(('"', 'W/')):
+        return bool(etag) and _etag_matches(if_range, etag)
+    since = parse_date(if_range)
+    return since is not None and since >= int(stats.st_mtime)
+
+
+def auth_basic(check, realm='private', text='Access denied'):
+    """Decorator: require HTTP Basic authentication for a route callback.
+
+    :param check: ``check(user, password)`` returns True to let the request in.
+    :param realm: the realm named in the ``WWW-Authenticate`` challenge.
+    :param text: the body of the 401 error.
+    :returns: a decorator; a failed check answers 401 with
+        ``WWW-Authenticate: Basic realm="..."``.
+    """
+    challenge = 'Basic realm="%s"' % realm.replace('\\', '\\\\').replace('"', '\\"')
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*a, **ka):
+            user, password = request.auth or (None, None)
+            if user is None or not check(user, password):
+                error = HTTPError(401, text)
+                error.add_header('WWW-Authenticate', challenge)
+                return error
+            return func(*a, **ka)
+        return wrapper
+    return decorator
 
 
 # ----------------------------------------------------------- Server adapters ----
