@@ -22,9 +22,12 @@ What it does:
 3. Rounds: each round runs every framework in its own process (``bench/worker.py``), rotating
    their order from round to round. Requests go straight to the WSGI callable: build the
    environ, call the app, consume and close the body, no sockets. Each request scenario runs
-   for ``--duration`` seconds per round; each upload is one request in a fresh process.
+   for ``--duration`` seconds per round, in five batches of which the fastest counts (other
+   work on a shared machine only ever slows a batch down). Each upload runs in a fresh process:
+   the fastest of up to three uploads that fit in about two seconds.
 4. Import time: ``python -X importtime -c "import MODULE"``, cumulative, median of several runs
-   (ours imported from its own path).
+   (ours imported from its own path), every module loaded from a bytecode cache that a first,
+   uncounted run fills.
 5. Prints the medians as a table, each framework's figure also as a ratio to ours (its figure
    divided by ours'), and writes everything to ``bench/results/latest.json``.
 
@@ -52,9 +55,10 @@ imported under the name ``bottle``), bottle (Bottle 0.13.4 from the venv, import
 ceiling).
 
 Other options: ``--rounds N`` (default 5), ``--duration SECONDS`` per request scenario and round
-(default 0.5), ``--upload-mb N`` (default 100), ``--quick`` (1 round, 0.1 s, 10 MB uploads,
-3 import runs; explicit options win), ``--rst``/``--markdown`` to print the table in that
-format, ``--show`` to print the table of ``bench/results/latest.json`` without running anything.
+(default 0.5), ``--upload-mb N`` (default 100), ``--import-runs N`` (default 15), ``--quick``
+(1 round, 0.1 s, 10 MB uploads, 3 import runs; explicit options win), ``--rst``/``--markdown``
+to print the table in that format, ``--show`` to print the table of ``bench/results/latest.json``
+without running anything.
 """
 import argparse
 import hashlib
@@ -204,14 +208,18 @@ def _collect(report, framework, names, samples, errors):
 # python -X importtime, cumulative microseconds of the framework's top-level module.
 
 def import_times(python, frameworks, options):
-    """{framework: [milliseconds]} and {framework: [errors]}; the first run only warms up."""
+    """{framework: [milliseconds]} and {framework: [errors]}.
+
+    Runs in an empty directory with the bytecode cache in it; the first run fills the cache and
+    is not counted.
+    """
     samples, errors = {}, {}
     measured = [framework for framework in frameworks if framework in IMPORTED_MODULES]
-    with tempfile.TemporaryDirectory() as empty_directory:
+    with tempfile.TemporaryDirectory() as directory:
         for run_index in range(options.import_runs + 1):
             for framework in measured:
                 try:
-                    milliseconds = _import_time(python, framework, options.ours, empty_directory)
+                    milliseconds = _import_time(python, framework, options.ours, directory)
                 except RuntimeError as error:
                     errors.setdefault(framework, []).append(str(error))
                     continue
@@ -220,7 +228,16 @@ def import_times(python, frameworks, options):
     return samples, errors
 
 
-def _import_time(python, framework, ours_path, cwd):
+def _import_environment(pycache):
+    """Bytecode caching on for every module, in one place: the environment here may turn it off
+    (PYTHONDONTWRITEBYTECODE), and ours would then be compiled on every import."""
+    environment = _child_environment()
+    environment.pop('PYTHONDONTWRITEBYTECODE', None)
+    environment['PYTHONPYCACHEPREFIX'] = pycache
+    return environment
+
+
+def _import_time(python, framework, ours_path, directory):
     module = IMPORTED_MODULES[framework]
     code = 'import %s' % module
     if framework == 'ours':
@@ -229,7 +246,8 @@ def _import_time(python, framework, ours_path, cwd):
                 % (str(ours_path.parent), code, module, str(ours_path),
                    'ours is not importable from %s' % ours_path))
     process = subprocess.run([str(python), '-X', 'importtime', '-c', code], capture_output=True,
-                             text=True, cwd=cwd, env=_child_environment(), timeout=120)
+                             text=True, cwd=directory, timeout=120,
+                             env=_import_environment(os.path.join(directory, 'pycache')))
     if process.returncode != 0:
         lines = process.stderr.strip().splitlines() or ['no output']
         raise RuntimeError('importing %s failed: %s' % (module, lines[-1]))
@@ -258,6 +276,14 @@ def machine_description(python_version):
     return {'cores': os.cpu_count(), 'cpu_model': cpu_model,
             'python': '%s %s' % (platform.python_implementation(), python_version),
             'system': platform.platform()}
+
+
+def _load_average():
+    """The one-minute load average, or None where the system does not tell."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
 
 
 def build_rows(names, frameworks, samples, errors):
@@ -400,7 +426,7 @@ def parse_arguments(argv):
     parser.add_argument('--duration', type=float,
                         help='seconds per request scenario and round (default 0.5)')
     parser.add_argument('--upload-mb', type=float, help='size of the uploaded file (default 100)')
-    parser.add_argument('--import-runs', type=int, help='import time runs (default 7)')
+    parser.add_argument('--import-runs', type=int, help='import time runs (default 15)')
     parser.add_argument('--scenarios', default=','.join(ALL_SCENARIOS),
                         help='comma-separated, from: %s, upload' % ', '.join(ALL_SCENARIOS))
     parser.add_argument('--frameworks', default=','.join(FRAMEWORKS),
@@ -415,10 +441,10 @@ def parse_arguments(argv):
     style.add_argument('--markdown', dest='style', action='store_const', const='markdown',
                        help='print the table as Markdown')
     parser.add_argument('--show', action='store_true',
-                        help='print the table of %s; run nothing' % RESULTS_FILE.relative_to(REPO_ROOT))
+                        help='print the table of bench/results/latest.json; run nothing')
     options = parser.parse_args(argv)
     defaults = ({'rounds': 1, 'duration': 0.1, 'upload_mb': 10, 'import_runs': 3} if options.quick
-                else {'rounds': 5, 'duration': 0.5, 'upload_mb': 100, 'import_runs': 7})
+                else {'rounds': 5, 'duration': 0.5, 'upload_mb': 100, 'import_runs': 15})
     for name, default in defaults.items():
         if getattr(options, name) is None:
             setattr(options, name, default)
@@ -451,6 +477,10 @@ def _parse_list(parser, kind, text, known, groups):
 def run(options):
     """Run the benchmark; return (report, whether the self-check found a harness error)."""
     started = time.perf_counter()
+    load_at_start = _load_average()
+    if load_at_start is not None and load_at_start > 0.5:
+        log('warning: load average %.2f: other work is running, the figures will be noisy'
+            % load_at_start)
     python = ensure_venv()
     frameworks, names = options.framework_names, options.scenario_names
     if 'ours' in frameworks and not options.ours.exists():
@@ -484,7 +514,8 @@ def run(options):
                            if identity.get('python')), platform.python_version())
     report = {
         'date': datetime.now(timezone.utc).isoformat(timespec='seconds'),
-        'machine': machine_description(python_version),
+        'machine': dict(machine_description(python_version),
+                        load_average={'start': load_at_start, 'end': _load_average()}),
         'settings': {'rounds': options.rounds, 'duration': options.duration,
                      'upload_mb': options.upload_mb, 'import_runs': options.import_runs,
                      'quick': options.quick, 'ours': str(options.ours),

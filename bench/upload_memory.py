@@ -29,7 +29,7 @@ def main(argv=None):
                         help='peak RSS growth that counts as a failure (default 32)')
     options = parser.parse_args(argv)
     options.ours = Path(options.ours).resolve()
-    options.duration = 0  # unused: uploads are one request each
+    options.duration = 0  # unused: uploads are timed per upload, not for a duration
 
     failed = False
     size = int(options.mb * 10**6)

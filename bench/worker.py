@@ -22,6 +22,7 @@ import importlib.metadata
 import importlib.util
 import io
 import json
+import os
 import platform
 import sys
 import time
@@ -56,7 +57,8 @@ def load_framework(name, ours_path):
             bottle = _load_module_from_path('bottle', ours_path)
         else:
             # From the venv, under another name, so that it could never stand in for ours.
-            bottle = _load_module_from_path('bottle_0134', importlib.util.find_spec('bottle').origin)
+            installed = importlib.util.find_spec('bottle').origin
+            bottle = _load_module_from_path('bottle_0134', installed)
         version = getattr(bottle, '__version__', 'unknown')
         label = 'ours' if name == 'ours' else 'Bottle ' + version
         return Framework(label, version, partial(bottle_app.create_app, bottle),
@@ -195,8 +197,13 @@ def _check_cookie(headers, name, value, max_age, path):
 # Timing
 # Requests per second over a fixed duration; MB/s and peak memory growth for one upload.
 
-def time_requests(app, scenario, duration):
-    """Requests per second answering ``scenario``, measured over about ``duration`` seconds."""
+def time_requests(app, scenario, duration, batches=5):
+    """Requests per second answering ``scenario``: the best of ``batches`` batches of requests
+    that take about ``duration`` seconds together.
+
+    The best rather than the mean, because on a shared machine other work only ever slows a batch
+    down; run.py takes the median of these over its rounds.
+    """
     environ = s.make_environ(scenario)
     body = scenario.body
 
@@ -215,39 +222,44 @@ def time_requests(app, scenario, duration):
                 result.close()
         return time.perf_counter() - start
 
+    batch_duration = duration / batches
     count = 1
     elapsed = run(count)  # doubling until a batch is long enough warms up and calibrates
-    while elapsed < min(0.05, duration / 4):
+    while elapsed < batch_duration / 2:
         count *= 2
         elapsed = run(count)
-    count = max(1, round(count * duration / elapsed))
-    return count / run(count)
+    count = max(1, round(count * batch_duration / elapsed))
+    return max(count / run(count) for _ in range(batches))
 
 
-def time_upload(app, scenario, size):
-    """(MB/s, peak RSS growth in bytes or None) for one upload of ``size`` bytes.
+def time_upload(app, scenario, size, attempts=3, budget=2.0):
+    """(MB/s, peak RSS growth in bytes or None) for uploads of ``size`` bytes.
 
-    The growth is counted from before a small warm-up upload, so that memory a framework keeps
-    from its first upload on counts too.
+    MB/s is the best of up to ``attempts`` uploads, as many as fit in about ``budget`` seconds
+    (a slow framework gets one, long enough to even out interruptions). The growth is counted
+    from before a small warm-up upload, so memory a framework keeps from its first upload on
+    counts too.
     """
     environ = s.make_environ(scenario, size)
-    body = s.make_body(scenario, size)
+    expected = s.expected_upload_body(scenario.upload, size, hashing=False)
     _settle_allocator()
     gc.collect()
     _reset_peak_rss()
     baseline = _rss_bytes('VmRSS')
     call_once(app, s.make_environ(scenario, WARMUP_UPLOAD_SIZE),
               s.make_body(scenario, WARMUP_UPLOAD_SIZE))
-    start = time.perf_counter()
-    status, _headers, content = call_once(app, environ, body)
-    elapsed = time.perf_counter() - start
+    timings = []
+    while len(timings) < attempts and sum(timings) < budget:
+        body = s.make_body(scenario, size)
+        start = time.perf_counter()
+        status, _headers, content = call_once(app, environ, body)
+        timings.append(time.perf_counter() - start)
+        if not status.startswith('200') or content != expected:
+            raise AssertionError('upload answered %r %s, expected 200 %s'
+                                 % (status, _excerpt(content), _excerpt(expected)))
     peak = _rss_bytes('VmHWM')
-    expected = s.expected_upload_body(scenario.upload, size, hashing=False)
-    if not status.startswith('200') or content != expected:
-        raise AssertionError('upload answered %r %s, expected 200 %s'
-                             % (status, _excerpt(content), _excerpt(expected)))
     growth = max(0, peak - baseline) if peak is not None and baseline is not None else None
-    return size / 10**6 / elapsed, growth
+    return size / 10**6 / min(timings), growth
 
 
 def _settle_allocator():
@@ -307,7 +319,9 @@ def main(argv=None):
     parser.add_argument('framework', choices=FRAMEWORKS)
     parser.add_argument('--mode', choices=('check', 'time'), required=True)
     parser.add_argument('--scenarios', required=True, help='comma-separated scenario names')
-    parser.add_argument('--ours', help='path of the bottle.py that is ours')
+    parser.add_argument('--ours', default=os.path.join(os.path.dirname(__file__), os.pardir,
+                                                       'bottle.py'),
+                        help="the bottle.py that is ours (default: the repository root's)")
     parser.add_argument('--duration', type=float, default=0.5, help='seconds per scenario')
     parser.add_argument('--upload-size', type=int, default=100 * 10**6, help='bytes')
     args = parser.parse_args(argv)

@@ -72,7 +72,8 @@ def _new_app():
     app = flask.Flask(__name__)
     app.config['PROPAGATE_EXCEPTIONS'] = True  # exceptions reach the harness, which reports them
     app.json = _PlainJSONProvider(app)
-    app.jinja_options = dict(s.JINJA_OPTIONS, loader=jinja2.DictLoader({'rows.html': s.JINJA_SOURCE}))
+    templates = jinja2.DictLoader({'rows.html': s.JINJA_SOURCE})
+    app.jinja_options = dict(s.JINJA_OPTIONS, loader=templates)
     return app
 
 
