@@ -2843,7 +2843,7 @@ class ResourceManager(object):
         path = self.lookup(name)
         if not path:
             raise IOError('Resource %r not found.' % name)
-        return self.opener(path, mode=mode, *args, **kwargs)
+        return self.opener(path, mode, *args, **kwargs)
 
 
 # ----------------------------------------------------------------- Utilities ----
@@ -4067,14 +4067,15 @@ def _stderr(text):
         pass
 
 
-def _require(package, import_name=None):
+def _require(package, import_name=None, how_to_install=None):
     """Import a server or engine package, or raise ImportError naming what to install."""
     import importlib
     try:
         return importlib.import_module(import_name or package)
     except ImportError as missing:
         raise ImportError('This feature needs the %r package, which is not installed (%s).'
-                          ' Install it with: pip install %s' % (package, missing, package))
+                          ' %s' % (package, missing,
+                                   how_to_install or 'Install it with: pip install %s' % package))
 
 
 class ServerAdapter(object):
@@ -4099,16 +4100,26 @@ class ServerAdapter(object):
         return '%s(%s)' % (self.__class__.__name__, args)
 
 
-def _with_utf8_path_info(handler):
-    """Wrap a handler for servers that hand over PATH_INFO decoded as UTF-8.
+def _native_path(request_target_path):
+    """PATH_INFO in PEP 3333 form (latin-1 string of the raw bytes) from a raw URL path."""
+    from urllib.parse import unquote_to_bytes
+    return unquote_to_bytes(request_target_path).decode('latin1')
 
-    PEP 3333 wants the raw request bytes as a latin-1 string; this restores
-    that form so the application decodes the path exactly once.
+
+def _with_path_info_from_raw_uri(handler):
+    """Wrap a handler for servers (aiohttp-wsgi) that pass PATH_INFO decoded as UTF-8.
+
+    That loses bytes which are not valid UTF-8, so PATH_INFO is rebuilt from
+    the raw request URI the server also passes (``RAW_URI``/``REQUEST_URI``).
     """
     def pep3333_handler(environ, start_response):
-        path = environ.get('PATH_INFO', '')
-        if not path.isascii():
-            environ['PATH_INFO'] = path.encode('utf8').decode('latin1')
+        raw_uri = environ.get('RAW_URI') or environ.get('REQUEST_URI')
+        if raw_uri:
+            path = _native_path(raw_uri.split('?', 1)[0])
+            script_name = _unicode_to_latin1(environ.get('SCRIPT_NAME', ''))
+            if script_name and path.startswith(script_name):
+                path = path[len(script_name):]
+            environ['PATH_INFO'] = path
         return handler(environ, start_response)
     return pep3333_handler
 
@@ -4148,6 +4159,8 @@ class WSGIRefServer(ServerAdapter):
         from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
         quiet = self.quiet
 
+        interrupt = {'busy': False, 'pending': False}
+
         class QuietHandler(WSGIRequestHandler):
             def address_string(self):  # no reverse DNS lookups
                 return self.client_address[0]
@@ -4155,6 +4168,23 @@ class WSGIRefServer(ServerAdapter):
             def log_request(self, *args, **kw):
                 if not quiet:
                     return WSGIRequestHandler.log_request(self, *args, **kw)
+
+            def handle(self):
+                # wsgiref turns a KeyboardInterrupt inside the application into a
+                # 500 and goes on serving; hold Ctrl-C back until the request is done.
+                interrupt['busy'] = True
+                try:
+                    WSGIRequestHandler.handle(self)
+                finally:
+                    interrupt['busy'] = False
+                if interrupt['pending']:
+                    raise KeyboardInterrupt
+
+        def on_sigint(signum, frame):
+            if interrupt['busy']:
+                interrupt['pending'] = True
+            else:
+                raise KeyboardInterrupt
 
         handler_class = self.options.get('handler_class', QuietHandler)
         server_class = self.options.get('server_class', WSGIServer)
@@ -4164,11 +4194,19 @@ class WSGIRefServer(ServerAdapter):
             server_class = IPv6Server
         self.srv = make_server(self.host, self.port, app, server_class, handler_class)
         self.port = self.srv.server_port  # the real port if 0 was asked for
+        import signal
+        previous_handler = None
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            previous_handler = signal.signal(signal.SIGINT, on_sigint)
         try:
             self.srv.serve_forever()
         except KeyboardInterrupt:
             self.srv.server_close()
             raise
+        finally:
+            if previous_handler is not None:
+                signal.signal(signal.SIGINT, previous_handler)
 
 
 class WaitressServer(ServerAdapter):
@@ -4185,7 +4223,21 @@ class PasteServer(ServerAdapter):
     def run(self, handler):
         httpserver = _require('paste', 'paste.httpserver')
         from paste.translogger import TransLogger
-        handler = TransLogger(_with_utf8_path_info(handler), setup_console_handler=not self.quiet)
+
+        class RawPathHandler(httpserver.WSGIHandler):
+            """Paste decodes the path as UTF-8, losing invalid bytes; use the raw one."""
+
+            def wsgi_setup(self, environ=None):
+                httpserver.WSGIHandler.wsgi_setup(self, environ)
+                path = _native_path(self.path.split('?', 1)[0].split('#', 1)[0])
+                normalized = posixpath.normpath(path)
+                if path.endswith('/') and normalized != '/':
+                    normalized += '/'
+                self.wsgi_environ['PATH_INFO'] = normalized
+
+        import posixpath
+        self.options.setdefault('handler', RawPathHandler)
+        handler = TransLogger(handler, setup_console_handler=not self.quiet)
         httpserver.serve(handler, host=self.host, port=str(self.port), **self.options)
 
 
@@ -4268,7 +4320,8 @@ class AppEngineServer(ServerAdapter):
     def run(self, handler):
         depr(0, 13, 'AppEngineServer no longer required',
              'Configure your application directly in your app.yaml')
-        util = _require('google-appengine', 'google.appengine.ext.webapp.util')
+        util = _require('google.appengine', 'google.appengine.ext.webapp.util',
+                        'It is part of the Google App Engine Python SDK.')
         module = sys.modules.get('__main__')
         if module and not hasattr(module, 'main'):
             module.main = lambda: util.run_wsgi_app(handler)
@@ -4387,7 +4440,7 @@ class AiohttpServer(AsyncioServerAdapter):
         if 'BOTTLE_CHILD' in os.environ:
             import signal
             signal.signal(signal.SIGINT, lambda signum, frame: self.loop.stop())
-        wsgi.serve(_with_utf8_path_info(handler), host=self.host, port=self.port,
+        wsgi.serve(_with_path_info_from_raw_uri(handler), host=self.host, port=self.port,
                    **self.options)
 
 
@@ -4519,7 +4572,11 @@ def run(app=None, server='wsgiref', host='127.0.0.1', port=8080, interval=1, rel
         if server in server_names:
             server = server_names.get(server)
         if isinstance(server, str):
-            server = load(server)
+            try:
+                server = load(server)
+            except (ImportError, AttributeError, SyntaxError) as problem:
+                raise ValueError('Unknown server %r (%s). Known names: %s'
+                                 % (server, problem, ', '.join(sorted(server_names))))
         if isinstance(server, type):
             server = server(host=host, port=port, **kargs)
         if not isinstance(server, ServerAdapter):
@@ -4586,6 +4643,8 @@ def _run_reloader_parent(interval):
         if spec_name.endswith('.__main__'):
             spec_name = spec_name[:-len('.__main__')]
         args[1:2] = ['-m', spec_name]
+    import signal
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         while os.path.exists(lockfile):
             watched = _watched_files()
@@ -4894,6 +4953,8 @@ def main():
             fail('Cannot load application %r: %s: %s' % (args.app, type(problem).__name__, problem))
     else:
         application = args.app
+    if args.server not in server_names and ':' not in args.server:
+        fail('Unknown server %r. Known names: %s' % (args.server, ', '.join(sorted(server_names))))
     run(application, host=host, port=port, server=args.server, reloader=args.reload,
         plugins=args.plugin, debug=args.debug, config=config)
 

@@ -26,6 +26,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REQUIREMENTS = os.path.join(ROOT, 'test', 'requirements.txt')
+# Packages installed one at a time; one that fails to build is reported and its tests skip.
+OPTIONAL_REQUIREMENTS = os.path.join(ROOT, 'test', 'requirements-optional.txt')
 VENV_ROOT = os.path.join(ROOT, '.venv')
 SUPPORTED_MINORS = (9, 10, 11, 12, 13)
 STAMP_NAME = 'requirements.stamp'
@@ -98,8 +100,21 @@ def find_interpreters(wanted_minors):
 
 
 def requirements_hash():
-    with open(REQUIREMENTS, 'rb') as requirements:
-        return hashlib.sha256(requirements.read()).hexdigest()
+    digest = hashlib.sha256()
+    for path in (REQUIREMENTS, OPTIONAL_REQUIREMENTS):
+        if os.path.exists(path):
+            with open(path, 'rb') as requirements:
+                digest.update(requirements.read())
+    return digest.hexdigest()
+
+
+def optional_packages():
+    """The package specifiers of test/requirements-optional.txt (comments dropped)."""
+    if not os.path.exists(OPTIONAL_REQUIREMENTS):
+        return []
+    with open(OPTIONAL_REQUIREMENTS) as requirements:
+        lines = (line.split('#', 1)[0].strip() for line in requirements)
+        return [line for line in lines if line]
 
 
 def venv_python(venv_dir):
@@ -143,6 +158,11 @@ def prepare_venv(minor, python):
                '--quiet', '-r', REQUIREMENTS]
     if subprocess.run(install).returncode != 0:
         raise RuntimeError('pip install -r %s failed' % os.path.relpath(REQUIREMENTS, ROOT))
+    for package in optional_packages():
+        log('3.%d: installing optional %s' % (minor, package))
+        if subprocess.run(install[:-2] + [package]).returncode != 0:
+            log('3.%d: optional package %s did not install; its tests will be skipped'
+                % (minor, package))
     with open(os.path.join(venv_dir, STAMP_NAME), 'w') as stamp_file:
         json.dump(wanted, stamp_file)
     log('3.%d: venv ready in %.1fs' % (minor, time.monotonic() - started))
