@@ -30,6 +30,7 @@ __license__ = 'MIT'
 import functools
 import io
 import itertools
+import operator
 import os
 import re
 import sys
@@ -154,6 +155,9 @@ urlunquote = functools.partial(_unquote, encoding='latin1')
 # Descriptors that compute a value once and keep it: per instance, per class, or in
 # a dict attribute such as the WSGI environ.
 
+_MISSING = object()
+
+
 class DictProperty(object):
     """Property that stores its value under a key of a dict-like attribute.
 
@@ -174,11 +178,10 @@ class DictProperty(object):
         if obj is None:
             return self
         storage = getattr(obj, self.attr)
-        try:
-            return storage[self.key]
-        except KeyError:
+        value = storage.get(self.key, _MISSING)
+        if value is _MISSING:
             value = storage[self.key] = self.getter(obj)
-            return value
+        return value
 
     def __set__(self, obj, value):
         if self.read_only:
@@ -524,7 +527,10 @@ class Router(object):
         """
         verb = environ['REQUEST_METHOD'].upper()
         path = environ['PATH_INFO'] or '/'
-        for _, static, dynamic in self._methods_to_try(verb):
+        order = self._lookup_order.get(verb)
+        if order is None:
+            order = self._methods_to_try(verb)
+        for _, static, dynamic in order:
             if static is not None:
                 hit = static.get(path)
                 if hit is not None:
@@ -1036,20 +1042,17 @@ class Bottle(object):
         HTTPError (through the error handlers) and HTTPResponse, file-likes,
         and other iterables, whose first non-empty item decides their type.
         """
-        if not out:
-            headers = response._headers
-            if 'Content-Length' not in headers:
-                headers['Content-Length'] = ['0']
-            return []
-        if isinstance(out, (tuple, list)) and isinstance(out[0], (bytes, str)):
-            out = out[0][0:0].join(out)
         if isinstance(out, str):
             out = out.encode(response.charset)
-        if isinstance(out, bytes):
+        elif isinstance(out, (tuple, list)) and out and isinstance(out[0], (bytes, str)):
+            out = out[0][0:0].join(out)
+            if isinstance(out, str):
+                out = out.encode(response.charset)
+        if isinstance(out, bytes) or not out:
             headers = response._headers
             if 'Content-Length' not in headers:
-                headers['Content-Length'] = [str(len(out))]
-            return [out]
+                headers['Content-Length'] = [str(len(out)) if out else '0']
+            return [out] if out else []
         if isinstance(out, HTTPError):
             out.apply(response)
             return self._cast(self._render_error(out))
@@ -1133,7 +1136,10 @@ class Bottle(object):
                 _close_quietly(out)
                 out = []
             exc_info = environ.pop('bottle.exc_info', None)
-            start_response(response._wsgi_status_line(), response.headerlist, exc_info)
+            status = response._status_line
+            if not status.isascii():
+                status = response._wsgi_status_line()
+            start_response(status, response.headerlist, exc_info)
             return out
         except (KeyboardInterrupt, SystemExit, MemoryError):
             raise
@@ -1306,12 +1312,8 @@ class BaseRequest(object):
     @DictProperty('environ', 'bottle.request.cookies', read_only=True)
     def cookies(self):
         """Cookies sent by the client, as a :class:`FormsDict`. Signed cookies are not decoded."""
-        cookies = _decoded_forms_dict()
         header = self.environ.get('HTTP_COOKIE')
-        if header:
-            for name, value in _parse_cookie_header(header):
-                cookies.append(name, value)
-        return cookies
+        return _decoded_forms_dict(_parse_cookie_header(header) if header else ())
 
     def get_cookie(self, key, default=None, secret=None, digestmod=None):
         """Return the value of a cookie, or ``default`` if it is missing.
@@ -1337,9 +1339,9 @@ class BaseRequest(object):
         Only ``&`` separates pairs; ``+`` and percent-escapes are decoded and
         the values are UTF-8 decoded.
         """
-        query = self.environ['bottle.get'] = _decoded_forms_dict()
-        for key, value in _parse_qsl(self.environ.get('QUERY_STRING', '')):
-            query.append(key, value)
+        environ = self.environ
+        query = environ['bottle.get'] = _decoded_forms_dict(
+            _parse_qsl(environ.get('QUERY_STRING', '')))
         return query
 
     @property
@@ -1351,29 +1353,22 @@ class BaseRequest(object):
     def forms(self):
         """Form values of a urlencoded or multipart body (no file uploads), as a FormsDict."""
         forms = _decoded_forms_dict()
-        for name, item in self.POST.allitems():
-            if not isinstance(item, FileUpload):
-                forms.append(name, item)
+        for name, values in self.POST.dict.items():
+            texts = [value for value in values if not isinstance(value, FileUpload)]
+            if texts:
+                forms.dict[name] = texts
         return forms
 
     @DictProperty('environ', 'bottle.request.params', read_only=True)
     def params(self):
         """Query values and form values combined (form values last), as a FormsDict."""
-        params = _decoded_forms_dict()
-        for key, value in self.query.allitems():
-            params.append(key, value)
-        for key, value in self.forms.allitems():
-            params.append(key, value)
-        return params
+        return _decoded_forms_dict(itertools.chain(self.query.allitems(), self.forms.allitems()))
 
     @DictProperty('environ', 'bottle.request.files', read_only=True)
     def files(self):
         """File uploads of a multipart body, as a FormsDict of :class:`FileUpload`."""
-        files = _decoded_forms_dict()
-        for name, item in self.POST.allitems():
-            if isinstance(item, FileUpload):
-                files.append(name, item)
-        return files
+        return _decoded_forms_dict((name, item) for name, item in self.POST.allitems()
+                                   if isinstance(item, FileUpload))
 
     @DictProperty('environ', 'bottle.request.json', read_only=True)
     def json(self):
@@ -1446,31 +1441,52 @@ class BaseRequest(object):
 
     @DictProperty('environ', 'bottle.request.body', read_only=True)
     def _body(self):
-        from io import BytesIO
+        environ = self.environ
         try:
-            read = self.environ['wsgi.input'].read
+            read = environ['wsgi.input'].read
         except KeyError:
-            self.environ['wsgi.input'] = BytesIO()
-            return self.environ['wsgi.input']
-        chunks = self._iter_chunked if self.chunked else self._iter_body
-        body, size, spooled = BytesIO(), 0, False
-        for chunk in chunks(read, self.MEMFILE_MAX):
-            body.write(chunk)
-            size += len(chunk)
-            if not spooled and size > self.MEMFILE_MAX:
-                from tempfile import TemporaryFile
-                body, in_memory = TemporaryFile(mode='w+b'), body
-                body.write(in_memory.getvalue())
-                spooled = True
-        self.environ['wsgi.input'] = body
-        body.seek(0)
+            body = environ['wsgi.input'] = io.BytesIO()
+            return body
+        memfile_max = self.MEMFILE_MAX
+        chunked = self.chunked
+        length = -1 if chunked else self.content_length
+        if length <= memfile_max and not chunked:
+            body = io.BytesIO(self._read_small_body(read, length))
+        else:
+            chunks = self._iter_chunked if chunked else self._iter_body
+            body, size, spooled = io.BytesIO(), 0, False
+            for chunk in chunks(read, max(memfile_max, 2 ** 20)):
+                body.write(chunk)
+                size += len(chunk)
+                if not spooled and size > memfile_max:
+                    from tempfile import TemporaryFile
+                    body, in_memory = TemporaryFile(mode='w+b'), body
+                    body.write(in_memory.getvalue())
+                    spooled = True
+            body.seek(0)
+        environ['wsgi.input'] = body
         return body
+
+    @staticmethod
+    def _read_small_body(read, length):
+        """Read exactly ``length`` bytes (none if negative); HTTPError 400 if the body ends early."""
+        if length <= 0:
+            return b''
+        data = read(length)
+        while len(data) < length:
+            more = read(length - len(data))
+            if not more:
+                raise HTTPError(400, 'Request body ended before Content-Length bytes arrived.')
+            data += more
+        return data
 
     def _get_body_string(self, maxread):
         """Read the whole body into bytes; HTTPError 413 if it is larger than ``maxread``."""
         if self.content_length > maxread:
             raise HTTPError(413, 'Request entity too large')
-        data = self.body.read(maxread + 1)
+        body = self._body
+        body.seek(0)
+        data = body.read(maxread + 1)
         if len(data) > maxread:
             raise HTTPError(413, 'Request entity too large')
         return data
@@ -1482,8 +1498,9 @@ class BaseRequest(object):
         Bodies up to :attr:`MEMFILE_MAX` bytes stay in memory, larger ones are
         spooled to a temporary file. Chunked bodies are decoded.
         """
-        self._body.seek(0)
-        return self._body
+        body = self._body
+        body.seek(0)
+        return body
 
     @property
     def chunked(self):
@@ -1497,18 +1514,15 @@ class BaseRequest(object):
         Urlencoded bodies (or bodies without a Content-Type) and
         ``multipart/form-data`` are parsed; other types give an empty dict.
         """
-        post = _decoded_forms_dict()
         content_type = self.environ.get('CONTENT_TYPE', '')
         kind = content_type.split(';', 1)[0].strip().lower()
         if kind in ('', 'application/x-www-form-urlencoded'):
             body = self._get_body_string(self.MEMFILE_MAX).decode('latin1')
-            for key, value in _parse_qsl(body):
-                post.append(key, value)
-        elif kind.startswith('multipart/'):
-            for key, value in _parse_multipart_body(self.body, content_type,
-                                                    self.content_length, self.MEMFILE_MAX):
-                post.append(key, value)
-        return post
+            return _decoded_forms_dict(_parse_qsl(body))
+        if kind.startswith('multipart/'):
+            return _decoded_forms_dict(_parse_multipart_body(
+                self.body, content_type, self.content_length, self.MEMFILE_MAX))
+        return _decoded_forms_dict()
 
     @property
     def url(self):
@@ -1658,6 +1672,8 @@ class BaseRequest(object):
 
     def __getattr__(self, name):
         """Custom attributes are looked up in the environ (``bottle.request.ext.<name>``)."""
+        if name == 'environ':  # a LocalRequest not bound in this thread
+            raise RuntimeError('Request context not initialized.')
         try:
             var = self.environ['bottle.request.ext.%s' % name]
         except KeyError:
@@ -1680,10 +1696,16 @@ class BaseRequest(object):
             raise AttributeError('Attribute not defined: %s' % name)
 
 
-def _decoded_forms_dict():
-    """A FormsDict for values that were already decoded when parsed (no 0.13 recoding)."""
+def _decoded_forms_dict(pairs=()):
+    """A FormsDict of already decoded (key, value) pairs, without 0.13's recoding."""
     forms = FormsDict()
     forms.recode_unicode = False
+    values = forms.dict
+    for key, value in pairs:
+        if key in values:
+            values[key].append(value)
+        else:
+            values[key] = [value]
     return forms
 
 
@@ -1713,18 +1735,30 @@ def _parse_qsl(qs):
     UTF-8, falling back to latin-1 for invalid sequences.
     """
     pairs = []
-    if not qs:
-        return pairs
-    plain = qs.isascii() and '%' not in qs and '+' not in qs
     for pair in qs.split('&'):
         if not pair:
             continue
         key, _, value = pair.partition('=')
-        if not plain:
-            key = _latin1_to_unicode(_percent_decode_latin1(key.replace('+', ' ')))
-            value = _latin1_to_unicode(_percent_decode_latin1(value.replace('+', ' ')))
+        if '%' in key or '+' in key or not key.isascii():
+            key = _decode_form_component(key)
+        if '%' in value or '+' in value or not value.isascii():
+            value = _decode_form_component(value)
         pairs.append((key, value))
     return pairs
+
+
+def _decode_form_component(text):
+    """Decode one urlencoded key or value: ``+``, percent-escapes, then UTF-8."""
+    if '+' in text:
+        text = text.replace('+', ' ')
+    if '%' in text:
+        text = _percent_decode_latin1(text)
+    if text.isascii():
+        return text
+    try:
+        return text.encode('latin1').decode('utf8')
+    except UnicodeError:
+        return text
 
 
 def _parse_cookie_header(header):
@@ -1822,24 +1856,6 @@ def _decode_signed_cookie(value, secret, digestmod):
         return _INVALID
 
 
-def _local_property():
-    """A property whose value is stored per thread."""
-    storage = threading.local()
-
-    def fget(_):
-        try:
-            return storage.var
-        except AttributeError:
-            raise RuntimeError('Request context not initialized.')
-
-    def fset(_, value):
-        storage.var = value
-
-    def fdel(_):
-        del storage.var
-    return property(fget, fset, fdel, 'Thread-local property')
-
-
 class LocalRequest(BaseRequest):
     """A thread-local BaseRequest: every thread sees the request it is answering.
 
@@ -1847,8 +1863,26 @@ class LocalRequest(BaseRequest):
     each new environ with :meth:`bind`.
     """
 
-    bind = BaseRequest.__init__
-    environ = _local_property()
+    #: Per-thread storage of the bound environ.
+    _thread_state = threading.local()
+
+    def bind(self, environ=None):
+        """Make ``environ`` the request of the current thread."""
+        if environ is None:
+            environ = {}
+        self._thread_state.environ = environ
+        environ['bottle.request'] = self
+
+    def _set_environ(self, environ):
+        self._thread_state.environ = environ
+
+    def _delete_environ(self):
+        del self._thread_state.environ
+
+    # A C-level getter: this attribute is read on every access to the request.
+    environ = property(operator.attrgetter('_thread_state.environ'), _set_environ,
+                       _delete_environ, 'The WSGI environ of the current thread\'s request.')
+    del _set_environ, _delete_environ
 
 
 Request = BaseRequest
@@ -2017,22 +2051,16 @@ class BaseResponse(object):
     def headerlist(self):
         """The WSGI header list: native strings, default Content-Type added, bad headers removed."""
         headers = self._headers
-        code = self._status_code
-        out = []
-        if 'Content-Type' not in headers:
-            out.append(('Content-Type', self.default_content_type))
+        out = [] if 'Content-Type' in headers else [('Content-Type', self.default_content_type)]
         for name, values in headers.items():
             for value in values:
-                out.append((name, value))
+                out.append((name, value if value.isascii() else _unicode_to_latin1(value)))
         if self._cookies:
             for cookie in self._cookies.values():
-                out.append(('Set-Cookie', cookie))
-        if code in self.bad_headers:
-            bad = self.bad_headers[code]
+                out.append(('Set-Cookie', cookie if cookie.isascii() else _unicode_to_latin1(cookie)))
+        bad = self.bad_headers.get(self._status_code)
+        if bad:
             out = [header for header in out if header[0] not in bad]
-        for index, (name, value) in enumerate(out):
-            if not value.isascii():
-                out[index] = (name, value.encode('utf8').decode('latin1'))
         return out
 
     content_type = HeaderProperty('Content-Type')
@@ -2305,7 +2333,7 @@ class MultiDict(DictMixin):
     """
 
     def __init__(self, *a, **k):
-        self.dict = dict((key, [value]) for key, value in dict(*a, **k).items())
+        self.dict = dict((key, [value]) for key, value in dict(*a, **k).items()) if a or k else {}
 
     def __len__(self):
         return len(self.dict)
@@ -2415,6 +2443,11 @@ class FormsDict(MultiDict):
             return default
 
     def __getattr__(self, name, default=''):
+        if name == 'dict':  # not set yet, e.g. while unpickling
+            raise AttributeError(name)
+        values = self.dict.get(name)
+        if values is not None and not self.recode_unicode and isinstance(values[-1], str):
+            return values[-1]  # already decoded: the common case for request data
         if name.startswith('__') and name.endswith('__'):
             return super(FormsDict, self).__getattr__(name)
         return self.getunicode(name, default=default)
