@@ -4744,17 +4744,1055 @@ class FileCheckerThread(threading.Thread):
         return exc_type is not None and issubclass(exc_type, KeyboardInterrupt)
 
 
+# --------------------------------------------------------------------- Templates ----
+# The SimpleTemplate engine (parser, compiler, renderer), the Jinja2, Mako and
+# Cheetah adapters, template() and view(), and the template search path and cache.
+
+
+class TemplateError(BottleException):
+    """A template could not be found, read or rendered by the template machinery."""
+
+
+class StplSyntaxError(TemplateError):
+    """A SimpleTemplate source is not valid; the message names the template and line."""
+
+
+#: Directories searched for template files, in order.
+TEMPLATE_PATH = ['./', './views/']
+#: Compiled templates by (adapter, name or source, lookup path). :func:`template`
+#: fills it (except in debug mode); clear it to pick up changed template files.
+TEMPLATES = {}
+
+#: How deeply templates may include or rebase each other before we call it a cycle.
+_MAX_TEMPLATE_NESTING = 100
+
+
+def _read_template_file(filename, encoding):
+    """Return the text of template file ``filename`` decoded with ``encoding``.
+
+    Raises TemplateError if the file cannot be read or is not valid ``encoding``.
+    """
+    try:
+        with open(filename, 'rb') as handle:
+            data = handle.read()
+    except (IOError, OSError) as error:
+        raise TemplateError('Template file %r cannot be read: %s' % (filename, error))
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise TemplateError(
+            'Template file %r is not valid %s: byte 0x%02x at position %d cannot be decoded.'
+            ' Save it as UTF-8 or pass encoding=... for its real encoding.'
+            % (filename, encoding, data[error.start], error.start))
+    except LookupError:
+        raise TemplateError('Unknown template encoding %r for %r.' % (encoding, filename))
+
+
+class BaseTemplate(object):
+    """Base class and interface of all template adapters.
+
+    A template is created from a ``source`` string or a ``name`` looked up in the
+    directories of ``lookup`` (with each of :attr:`extensions` tried when the
+    name has none). ``settings`` go to :meth:`prepare` together with the class-wide
+    settings of :meth:`global_config`. :meth:`render` fills the template with
+    :attr:`defaults`, then the dicts and keywords it is given.
+
+    :raises TemplateError: the name is not found or neither source nor name is given.
+    """
+    #: File extensions tried when a template name has none.
+    extensions = ['tpl', 'html', 'thtml', 'stpl']
+    #: Settings for every template of a class, see :meth:`global_config`.
+    settings = {}
+    #: Variables every template (of every adapter) gets unless overridden.
+    defaults = {}
+
+    def __init__(self, source=None, name=None, lookup=None, encoding='utf8', **settings):
+        self.name = name
+        self.encoding = encoding
+        if isinstance(source, bytes):
+            try:
+                source = source.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise TemplateError('Template source is not valid %s: %s' % (encoding, error))
+        self.source = source
+        self.filename = None
+        self.lookup = [os.path.abspath(path) for path in makelist(lookup)] if lookup else []
+        if not source and name:
+            self.filename = self.search(name, self.lookup)
+            if not self.filename:
+                if not self.lookup:
+                    raise TemplateError('Template %r not found: the template lookup path is'
+                                        ' empty.' % (name,))
+                raise TemplateError('Template %r not found. Lookup path: %s'
+                                    % (name, ', '.join(self.lookup)))
+        if not source and not self.filename:
+            raise TemplateError('No template specified.')
+        self.settings = dict(self.settings)
+        self.settings.update(settings)
+        self.prepare(**self.settings)
+
+    @classmethod
+    def search(cls, name, lookup=None):
+        """Return the absolute path of template ``name`` in the directories ``lookup``.
+
+        The name is tried as given, then with each of :attr:`extensions`
+        appended; the first directory that has a match wins. Names that would
+        leave a lookup directory (``../x``, absolute paths elsewhere) never match.
+        Returns None if nothing is found.
+        """
+        for directory in lookup or ():
+            root = os.path.join(os.path.abspath(directory), '')
+            base = os.path.abspath(os.path.join(root, name))
+            if not base.startswith(root):
+                continue
+            if os.path.isfile(base):
+                return base
+            for extension in cls.extensions:
+                candidate = '%s.%s' % (base, extension)
+                if os.path.isfile(candidate):
+                    return candidate
+        return None
+
+    @classmethod
+    def global_config(cls, key, *args):
+        """Read (``global_config(key)``) or set (``global_config(key, value)``) a
+        setting for all templates of this class created afterwards.
+
+        :raises KeyError: reading a setting that was never set.
+        """
+        if 'settings' not in cls.__dict__:
+            cls.settings = dict(cls.settings)  # a subclass gets its own copy
+        if args:
+            cls.settings[key] = args[0]
+        else:
+            return cls.settings[key]
+
+    def prepare(self, **options):
+        """Compile or load the template; called once by the constructor with the
+        settings. Adapters override it.
+
+        :raises NotImplementedError: always, on the base class.
+        """
+        raise NotImplementedError('%s does not implement prepare().' % type(self).__name__)
+
+    def render(self, *args, **kwargs):
+        """Render the template with the variables of the dicts ``args`` and the
+        keyword arguments and return the text. Adapters override it.
+
+        :raises NotImplementedError: always, on the base class.
+        """
+        raise NotImplementedError('%s does not implement render().' % type(self).__name__)
+
+
+# SimpleTemplate -------------------------------------------------------------
+
+def _stpl_text(value):
+    """``{{!expr}}`` with default settings: the value as text, None as ''."""
+    if value.__class__ is str:
+        return value
+    if value is None:
+        return ''
+    return value.decode('utf8') if isinstance(value, bytes) else str(value)
+
+
+def _stpl_escaped(value):
+    """``{{expr}}`` with default settings: ``html_escape(_stpl_text(value))`` in one call."""
+    kind = value.__class__
+    if kind is str:
+        # Testing before replacing is faster than five unconditional replaces.
+        if '&' in value:
+            value = value.replace('&', '&amp;')
+        if '<' in value:
+            value = value.replace('<', '&lt;')
+        if '>' in value:
+            value = value.replace('>', '&gt;')
+        if '"' in value:
+            value = value.replace('"', '&quot;')
+        if "'" in value:
+            value = value.replace("'", '&#039;')
+        return value
+    if kind is int:
+        return str(value)  # digits and a minus sign need no escaping
+    return _stpl_escaped(_stpl_text(value))
+
+
+#: Names whose use in a template means it needs the per-render helper functions.
+_NAMES_NEEDING_HELPERS = frozenset((
+    'include', 'rebase', 'get', 'setdefault', 'defined',
+    'globals', 'locals', 'vars', 'dir', 'eval', 'exec', '__import__'))
+
+
+class SimpleTemplate(BaseTemplate):
+    """The built-in template engine ("stpl"): Python code lines and blocks and
+    ``{{expression}}`` substitutions in text, compiled once to Python byte code.
+
+    Settings (see :meth:`prepare`): ``escape_func``, ``noescape``, ``syntax``.
+    Inside a template the helpers ``include(name, **vars)``,
+    ``rebase(name, **vars)``, ``defined(name)``, ``get(name, default=None)``,
+    ``setdefault(name, value)`` and the output list ``_stdout`` are available.
+    """
+
+    def prepare(self, escape_func=html_escape, noescape=False, syntax=None, **ka):
+        """Set up escaping and syntax (the constructor calls this with the settings).
+
+        :param escape_func: turns the text of ``{{expr}}`` into HTML-safe text.
+        :param noescape: swap the meaning of ``{{expr}}`` (now raw) and ``{{!expr}}``
+            (now escaped).
+        :param syntax: five space-separated tokens: block start, block end, line
+            start, inline start, inline end (default ``'<% %> % {{ }}'``).
+        """
+        #: Included and base templates by name, compiled once for this template.
+        self.cache = {}
+        self.syntax = syntax
+        encoding = self.encoding
+        if escape_func is html_escape and encoding in ('utf8', 'utf-8'):
+            self._str, self._escape = _stpl_text, _stpl_escaped
+        else:
+            def text(value):
+                return touni(value, encoding)
+
+            def escaped(value):
+                return escape_func(touni(value, encoding))
+            self._str, self._escape = text, escaped
+        if noescape:
+            self._str, self._escape = self._escape, self._str
+        self._helpers = {'_str': self._str, '_escape': self._escape, '_rebase': None}
+        self._chain = (self.name or '<string>',)
+        if syntax is not None:
+            StplParser('', syntax=syntax)  # fail early on a malformed syntax setting
+
+    @cached_property
+    def code(self):
+        """The Python source the template compiles to (one line per template line)."""
+        source = self.source
+        if source is None:
+            source = _read_template_file(self.filename, self.encoding)
+        try:
+            return StplParser(source, syntax=self.syntax, encoding=self.encoding).translate()
+        except StplSyntaxError as error:
+            raise StplSyntaxError(self._describe_syntax_error(error))
+
+    @cached_property
+    def co(self):
+        """The compiled code object of :attr:`code`.
+
+        :raises StplSyntaxError: the template's Python is not valid; the message
+            names the template, the line and shows it.
+        """
+        code = self.code
+        try:
+            return compile(code, self._code_filename(), 'exec', dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            raise StplSyntaxError(self._describe_syntax_error(error))
+
+    def _code_filename(self):
+        """The file name tracebacks show for this template's code."""
+        if self.filename:
+            return self.filename
+        return '<template %s>' % (self.name,) if self.name else '<template>'
+
+    def _describe_syntax_error(self, error):
+        """The StplSyntaxError message for ``error``: template, line and its text."""
+        where = 'template %r' % (self.filename or self.name or '<string>',)
+        lineno = getattr(error, 'lineno', None)
+        if not lineno:
+            return 'Invalid %s: %s' % (where, error)
+        message = getattr(error, 'msg', None) or str(error)
+        source = self.source
+        if source is None:
+            source = _read_template_file(self.filename, self.encoding)
+        lines = source.split('\n')
+        text = lines[lineno - 1].strip() if lineno <= len(lines) else ''
+        return 'Syntax error in %s, line %d: %s\n    %s' % (where, lineno, message, text)
+
+    def render(self, *args, **kwargs):
+        """Render with the variables of the dicts ``args``, then ``kwargs`` (which win).
+
+        Exceptions raised by template code propagate unchanged; their traceback
+        names the template file and line.
+        """
+        if args:
+            variables = dict(args[0])
+            for mapping in args[1:]:
+                variables.update(mapping)
+            variables.update(kwargs)
+        else:
+            variables = kwargs  # a fresh dict, ours to fill
+        stdout = []
+        self._execute(stdout, variables, self._chain)
+        return ''.join(stdout)
+
+    def execute(self, _stdout, kwargs):
+        """Run the template with the variables ``kwargs``, appending the output
+        text to the list ``_stdout``. Returns the template's namespace.
+        """
+        return self._execute(_stdout, dict(kwargs), self._chain)
+
+    def _execute(self, stdout, env, chain):
+        """Run the compiled template into ``stdout`` with the variables ``env``,
+        a dict it fills with the helpers and the template's own names and
+        returns. ``chain`` names the templates that included (or were rebased
+        by) this one, outermost first."""
+        defaults = self.defaults
+        if defaults:
+            for key in defaults:
+                if key not in env:
+                    env[key] = defaults[key]
+        env.update(self._helpers)
+        env['_stdout'] = stdout
+        env['_printlist'] = stdout.extend
+        if self._uses_helpers:
+            self._add_helpers(env, chain)
+        start = len(stdout)
+        exec(self.co, env)
+        if env.get('_rebase'):
+            base_name, base_variables = env['_rebase']
+            base_variables['base'] = ''.join(stdout[start:])
+            del stdout[start:]
+            return self._include(env, chain, base_name, base_variables)
+        return env
+
+    def _add_helpers(self, env, chain):
+        """Add the template functions that need the namespace ``env`` to it."""
+        def include(_name=None, **kwargs):
+            """Render template ``_name`` here with the current variables updated
+            with ``kwargs``; return its namespace."""
+            return self._include(env, chain, _name, kwargs)
+
+        def rebase(_name=None, **kwargs):
+            """Render this template's output into template ``_name`` as ``base``."""
+            env['_rebase'] = (_name, kwargs)
+        env['include'] = include
+        env['rebase'] = rebase
+        env['get'] = env.get
+        env['setdefault'] = env.setdefault
+        env['defined'] = env.__contains__
+
+    @cached_property
+    def _uses_helpers(self):
+        """False if the compiled template cannot reach include, rebase, get,
+        setdefault or defined (it names none of them and nothing that looks
+        names up at run time), so rendering may skip creating them."""
+        names = set()
+        codes = [self.co]
+        while codes:
+            code = codes.pop()
+            names.update(code.co_names)
+            codes.extend(const for const in code.co_consts if isinstance(const, type(code)))
+        return not names.isdisjoint(_NAMES_NEEDING_HELPERS)
+
+    def _include(self, env, chain, name, variables):
+        """Render template ``name`` into ``env``'s output with a copy of ``env``
+        updated with ``variables``; return its namespace."""
+        if len(chain) > _MAX_TEMPLATE_NESTING:
+            raise TemplateError(
+                'Templates include or rebase each other more than %d levels deep'
+                ' (a cycle?): %s -> ...' % (_MAX_TEMPLATE_NESTING,
+                                           ' -> '.join(repr(name) for name in chain[:6])))
+        template = self.cache.get(name)
+        if template is None:
+            template = self.__class__(name=name, lookup=self.lookup, syntax=self.syntax,
+                                      encoding=self.encoding)
+            self.cache[name] = template
+        namespace = env.copy()
+        namespace.update(variables)
+        return template._execute(env['_stdout'], namespace, chain + (name,))
+
+
+# The stpl parser ------------------------------------------------------------
+# Translates template source to Python source with the same line numbers, so
+# compile errors and tracebacks point at template lines. A text line becomes one
+# statement appending it to _stdout, {{expr}} inside it _escape(expr) or
+# _str(expr); % lines and <% %> blocks are copied with the indentation their
+# block keywords (if/for/while/with/def/class/try/match/case ... end) imply.
+
+_BLOCK_OPENERS = frozenset(('if', 'for', 'while', 'with', 'def', 'class', 'try'))
+_BLOCK_CONTINUATIONS = frozenset(('elif', 'else', 'except', 'finally'))
+# Patterns for the rest of a string literal after its opening quote. They are
+# compiled on first use (re caches them) to keep importing bottle fast.
+_STRING_BODIES = {
+    "'": r"(?:[^'\\\n]|\\.)*'",
+    '"': r'(?:[^"\\\n]|\\.)*"',
+    "'''": r"(?:[^'\\]|\\.|'(?!''))*'''",
+    '"""': r'(?:[^"\\]|\\.|"(?!""))*"""',
+}
+
+
+def _string_end(source, pos, quote):
+    """Position after the string literal whose opening ``quote`` ends at ``pos``
+    (the line end, or the source end for triple quotes, if it is never closed)."""
+    match = re.compile(_STRING_BODIES[quote], re.S).match(source, pos)
+    if match:
+        return match.end()
+    if len(quote) == 3:
+        return len(source)
+    newline = source.find('\n', pos)
+    return len(source) if newline < 0 else newline
+
+
+#: Inline expressions per template written as f-string fields (the rest as tuples).
+_MAX_FSTRING_FIELDS = 2000
+
+
+def _fstring_literal(text):
+    """``text`` as the literal part of a triple-quoted f-string."""
+    literal = repr(text)
+    body = literal[1:-1]
+    if literal[0] == '"':
+        body = body.replace("'", "\\'")
+    return body.replace('{', '{{').replace('}', '}}')
+
+
+def _fstring_safe(expression):
+    """True if ``expression`` may stand in a replacement field of a triple-quoted
+    f-string on every supported Python: no backslash, no ``#``, no triple quote
+    and no nested f-string (3.9 limits their nesting)."""
+    return not ('\\' in expression or '#' in expression or "'''" in expression or
+                re.search(r'(?<!\w)[rRbB]?[fF][rRbB]?[\'"]', expression))
+
+
+class StplParser(object):
+    """Translate SimpleTemplate source to Python source (see :meth:`translate`).
+
+    :param source: the template text (bytes are decoded with ``encoding``).
+    :param syntax: five space-separated tokens: block start, block end, line
+        start, inline start, inline end; default :attr:`default_syntax`.
+    :raises TemplateError: a malformed ``syntax``.
+    """
+    #: The tokens of the default syntax.
+    default_syntax = '<% %> % {{ }}'
+    _scanner_cache = {}
+
+    def __init__(self, source, syntax=None, encoding='utf8'):
+        self.source = touni(source, encoding)
+        self.encoding = encoding
+        self.set_syntax(syntax or self.default_syntax)
+        #: Position of the parser in :attr:`source`.
+        self.offset = 0
+        #: Zero-based template line the parser is on.
+        self.lineno = 0
+        self._lines = []        # per template line: None or [indent level or None, code, comment]
+        self._blocks = []       # open blocks: [kind, has_body]
+        self._text_parts = []   # pending output: ('text', str) and ('code', python expression)
+        self._text_line = 0     # template line the pending output statement goes on
+        self._open_brackets = 0  # bracket depth of the Python logical line in progress
+        self._line_continues = False  # the last code line left its logical line open
+        self._next_line_continues = False  # the same for the code line being written
+        self._fstring_fields = 0  # inline expressions written as f-string fields so far
+        self._code = None
+
+    def get_syntax(self):
+        """The syntax tokens as one space-separated string."""
+        return self._syntax
+
+    def set_syntax(self, syntax):
+        """Use the five space-separated ``syntax`` tokens (block start, block end,
+        line start, inline start, inline end).
+
+        :raises TemplateError: not five tokens.
+        """
+        tokens = syntax.split() if isinstance(syntax, str) else []
+        if len(tokens) != 5:
+            raise TemplateError('Invalid template syntax %r: give five space-separated tokens'
+                                ' (block start, block end, line start, inline start,'
+                                ' inline end), like %r.' % (syntax, self.default_syntax))
+        self._syntax = syntax
+        (self._block_start, self._block_end, self._line_start,
+         self._inline_start, self._inline_end) = tokens
+        scanners = self._scanner_cache.get(syntax)
+        if scanners is None:
+            code_tokens = re.compile(r"'''|\"\"\"|['\"#()\[\]{}\n]|\\\r?\n|" +
+                                     re.escape(self._block_end))
+            inline_tokens = re.compile(r"'''|\"\"\"|['\"()\[\]{}\n]|" +
+                                       re.escape(self._inline_end))
+            # Anything that makes a line more than plain text: a code line or
+            # block start (escaped or not), an inline expression, a \\ line end.
+            special_line = re.compile(r'^[ \t]*\\?(?:%s|%s)|%s|\\\\\r?$' % (
+                re.escape(self._block_start), re.escape(self._line_start),
+                re.escape(self._inline_start)), re.M)
+            scanners = (code_tokens, inline_tokens, special_line)
+            self._scanner_cache[syntax] = scanners
+        self._code_tokens, self._inline_tokens, self._special_line = scanners
+
+    syntax = property(get_syntax, set_syntax, doc='The syntax tokens (see :meth:`set_syntax`).')
+
+    def translate(self):
+        """Return the Python source of the template (computed once).
+
+        Line *n* of the result holds the code of template line *n*. Unclosed
+        blocks are closed at the end; an ``end`` without a block is ignored.
+        """
+        if self._code is not None:
+            return self._code
+        source = self.source
+        length = len(source)
+        while self.offset < length:
+            start = self.offset
+            special = self._special_line.search(source, start)
+            plain_end = source.rfind('\n', start, special.start()) + 1 if special else length
+            if plain_end > start:  # plain text lines up to the next special one
+                text = source[start:plain_end]
+                lines = text.count('\n')
+                self._text_parts.append(('text', text))
+                self._text_line = self.lineno + lines - (text[-1] == '\n')
+                self.lineno += lines
+                self.offset = plain_end
+                continue
+            newline = source.find('\n', start)
+            end = length if newline < 0 else newline + 1
+            line = source[start:end]
+            body = line.lstrip(' \t')
+            indent = len(line) - len(body)
+            if body.startswith(self._block_start):
+                self.flush_text()
+                self.offset = start + indent + len(self._block_start)
+                self.read_code(source, multiline=True)
+                continue
+            if body.startswith(self._line_start) and \
+                    not body.startswith(self._line_start + self._line_start):
+                self.flush_text()
+                self.offset = start + indent + len(self._line_start)
+                self.read_code(source, multiline=False)
+                continue
+            if body.startswith('\\' + self._line_start) or \
+                    body.startswith('\\' + self._block_start):
+                line = line[:indent] + body[1:]        # \% and \<% are escaped text lines
+            elif body.startswith(self._line_start):
+                line = line[:indent] + body[len(self._line_start):]  # %% is an escaped %
+            if line.endswith('\\\\\n') or line.endswith('\\\\\r\n'):
+                # A double backslash ending the line before a code line (or the
+                # end of the template) removes the line break.
+                if end >= length or self._starts_code(source, end):
+                    line = line[:line.rindex('\\\\')]
+            self._read_text(line)
+            self.offset = end
+            self.lineno += 1
+        self.flush_text()
+        while self._blocks:
+            self._close_block(len(self._lines))
+        self._code = '\n'.join(self._render_line(entry) for entry in self._lines) + '\n'
+        return self._code
+
+    def _starts_code(self, source, pos):
+        """True if the template line at ``pos`` is a code line or starts a block."""
+        newline = source.find('\n', pos)
+        body = source[pos:len(source) if newline < 0 else newline].lstrip(' \t')
+        if body.startswith(self._block_start):
+            return True
+        return body.startswith(self._line_start) and \
+            not body.startswith(self._line_start + self._line_start)
+
+    # Text -------------------------------------------------------------------
+
+    def _read_text(self, line):
+        """Queue one template text line (with its line end) for output."""
+        inline_start = self._inline_start
+        pos = 0
+        has_code = False
+        while True:
+            found = line.find(inline_start, pos)
+            if found < 0:
+                break
+            expr_start = found + len(inline_start)
+            expr_end = self._inline_end_at(line, expr_start)
+            if expr_end < 0:
+                self._text_parts.append(('text', line[pos:expr_start]))
+                pos = expr_start
+                continue
+            if found > pos:
+                self._text_parts.append(('text', line[pos:found]))
+            chunk = line[expr_start:expr_end].strip()
+            if not chunk or chunk == '!':
+                raise self._syntax_error('empty inline expression %s%s%s' % (
+                    inline_start, chunk, self._inline_end))
+            self._text_parts.append(('code', self.process_inline(chunk)))
+            has_code = True
+            pos = expr_end + len(self._inline_end)
+        if pos < len(line):
+            self._text_parts.append(('text', line[pos:]))
+        self._text_line = self.lineno
+        if has_code:
+            self.flush_text()
+
+    def _syntax_error(self, message):
+        """A StplSyntaxError for the current line, with ``lineno`` and ``msg`` set."""
+        error = StplSyntaxError('Template syntax error on line %d: %s' % (self.lineno + 1, message))
+        error.lineno = self.lineno + 1
+        error.msg = message
+        return error
+
+    def _inline_end_at(self, line, pos):
+        """Where the inline expression starting at ``pos`` ends: the position of
+        the inline end token, or -1 if it does not end on this line.
+
+        Strings and balanced brackets may contain the end token; with unbalanced
+        brackets the first end token outside strings ends the expression.
+        """
+        tokens = self._inline_tokens
+        inline_end = self._inline_end
+        depth = 0
+        scan = pos
+        while True:
+            match = tokens.search(line, scan)
+            if not match or match.group() == '\n':
+                break
+            token = match.group()
+            found = match.start()
+            if depth == 0 and line.startswith(inline_end, found):
+                return found
+            scan = match.end()
+            if token[0] in '\'"':
+                scan = _string_end(line, scan, token)
+            elif token in '([{':
+                depth += 1
+            elif token in ')]}':
+                if depth == 0:
+                    break
+                depth -= 1
+        return self._first_inline_end(line, pos)
+
+    def _first_inline_end(self, line, pos):
+        """The first inline end token at or after ``pos`` outside strings, or -1."""
+        tokens = self._inline_tokens
+        while True:
+            match = tokens.search(line, pos)
+            if not match or match.group() == '\n':
+                return -1
+            if line.startswith(self._inline_end, match.start()):
+                return match.start()
+            pos = match.end()
+            if match.group()[0] in '\'"':
+                pos = _string_end(line, pos, match.group())
+
+    @staticmethod
+    def process_inline(chunk):
+        """The Python expression that prints inline code ``chunk`` (the text
+        between ``{{`` and ``}}``, stripped): ``_str(expr)`` for ``!expr``,
+        else ``_escape(expr)``."""
+        if chunk[0] == '!':
+            return '_str(%s)' % chunk[1:]
+        return '_escape(%s)' % chunk
+
+    def flush_text(self):
+        """Write the queued text and inline expressions as one output statement
+        on the line of the last of them (see :meth:`_output_statement`)."""
+        parts = self._text_parts
+        if not parts:
+            return
+        self._text_parts = []
+        merged = []
+        for code, group in itertools.groupby(parts, key=lambda part: part[0] == 'code'):
+            if code:
+                merged.extend(group)
+            else:
+                merged.append(('text', ''.join(value for kind, value in group)))
+        # Very long statements compile slowly: at most 64 parts each.
+        statements = '; '.join(self._output_statement(merged[start:start + 64])
+                               for start in range(0, len(merged), 64))
+        self._mark_body()
+        self._set_line(self._text_line, len(self._blocks), statements)
+
+    def _output_statement(self, parts):
+        """One statement appending ``parts`` (('text', str) or ('code', expression))
+        to the output: text alone is appended to ``_stdout``; text with
+        expressions becomes one f-string appended to ``_stdout`` (the fastest
+        form, and fewer pieces to join), or a tuple for ``_printlist`` when an
+        expression cannot stand in an f-string on Python 3.9 or the template
+        already has many f-string fields (Python 3.12 compiles a great many of
+        them in quadratic time)."""
+        if len(parts) == 1 and parts[0][0] == 'text':
+            return '_stdout.append(%r)' % (parts[0][1],)
+        fields = sum(1 for kind, value in parts if kind == 'code')
+        if self._fstring_fields + fields <= _MAX_FSTRING_FIELDS and \
+                all(kind == 'text' or _fstring_safe(value) for kind, value in parts):
+            self._fstring_fields += fields
+            return "_stdout.append(f'''%s''')" % ''.join(
+                _fstring_literal(value) if kind == 'text' else '{(%s)}' % value
+                for kind, value in parts)
+        return '_printlist((%s,))' % ', '.join(
+            repr(value) if kind == 'text' else value for kind, value in parts)
+
+    # Code -------------------------------------------------------------------
+
+    def read_code(self, pysource, multiline):
+        """Read Python code at :attr:`offset` of ``pysource`` and write it out: the
+        rest of a ``%`` line (``multiline`` false) or a ``<% %>`` block up to the
+        block end token that ends a line (``multiline`` true; a block never
+        closed runs to the end of the template). Advances :attr:`offset` past it.
+        """
+        length = len(pysource)
+        while True:
+            start = self.offset
+            code_end, next_pos, comment, block_closed = self._scan_code(pysource, start, multiline)
+            pieces = pysource[start:code_end].split('\n')
+            self.write_code(pieces[0].rstrip('\r'), comment if len(pieces) == 1 else '')
+            for number, piece in enumerate(pieces[1:], 1):
+                last = number == len(pieces) - 1
+                self._set_line(self.lineno + number, None, piece.rstrip('\r') if not last
+                               else piece.rstrip(), comment if last else '')
+            self.lineno += len(pieces) - 1 + (next_pos > code_end and
+                                               pysource[next_pos - 1] == '\n')
+            self.offset = next_pos
+            if not multiline or block_closed or next_pos >= length:
+                return
+            while self.offset < length and pysource[self.offset] in ' \t':
+                self.offset += 1
+
+    def _scan_code(self, source, pos, multiline):
+        """Scan Python code from ``pos`` to its line end outside strings.
+
+        Returns ``(code_end, next_pos, comment, block_closed)``: where the code
+        ends, where the next template line starts, the comment text and whether
+        the block end token ended a ``<% %>`` block. Tracks bracket depth and
+        backslash continuations in ``self._open_brackets`` and ``self._line_continues``.
+        """
+        tokens = self._code_tokens
+        block_end = self._block_end
+        length = len(source)
+        while True:
+            match = tokens.search(source, pos)
+            if not match:
+                self._finish_code_line(False)
+                return length, length, '', False
+            token = match.group()
+            found = match.start()
+            if token == '\n':
+                self._finish_code_line(False)
+                return found, found + 1, '', False
+            if token[0] == '\\':
+                self._finish_code_line(True)
+                return found + 1, match.end(), '', False
+            if token == '#':
+                newline = source.find('\n', found)
+                line_end = length if newline < 0 else newline
+                comment = source[found:line_end].rstrip()
+                next_pos = length if newline < 0 else newline + 1
+                closed = multiline and comment.endswith(block_end)
+                if closed:
+                    comment = comment[:-len(block_end)].rstrip()
+                self._finish_code_line(False)
+                return found, next_pos, comment, closed
+            if multiline and token == block_end:
+                newline = source.find('\n', match.end())
+                line_end = length if newline < 0 else newline
+                if not source[match.end():line_end].strip():
+                    self._finish_code_line(False)
+                    return found, (length if newline < 0 else newline + 1), '', True
+            elif token[0] in '\'"':
+                pos = _string_end(source, match.end(), token)
+                continue
+            elif token in '([{':
+                self._open_brackets += 1
+            elif token in ')]}':
+                self._open_brackets = max(0, self._open_brackets - 1)
+            pos = match.end()
+
+    def _finish_code_line(self, backslash):
+        """Remember whether the next code line continues this Python statement."""
+        self._next_line_continues = backslash or self._open_brackets > 0
+
+    def write_code(self, line, comment=''):
+        """Write one line of template Python code (``line`` without its comment,
+        ``comment`` with its ``#``) at the current indentation. A line that starts
+        a Python statement may open or close blocks: ``if``/``for``/``while``/
+        ``with``/``def``/``class``/``try`` (and ``async``, ``match``, ``case``)
+        open one, ``elif``/``else``/``except``/``finally`` continue one, ``end``
+        closes one.
+        """
+        code = line.strip()
+        starts_statement = not self._line_continues
+        self._line_continues = self._next_line_continues
+        self._next_line_continues = False
+        lineno = self.lineno
+        if not starts_statement or not code:
+            self._set_line(lineno, len(self._blocks), code, comment)
+            return
+        match = re.match(r'\w+', code)
+        word = match.group() if match else ''
+        opens_with_colon = code.endswith(':')
+        if code == 'end':
+            if self._blocks:
+                kind = self._blocks[-1][0]
+                self._close_block(lineno)
+                if kind == 'case' and self._blocks and self._blocks[-1][0] == 'match':
+                    self._close_block(lineno)  # one end closes the last case and its match
+            self._set_line(lineno, None, '', comment, keep=True)
+            return
+        if word in _BLOCK_CONTINUATIONS or (word == 'case' and opens_with_colon and
+                                           self._blocks and self._blocks[-1][0] == 'case'):
+            if self._blocks:
+                self._close_block(lineno, before=True)
+            self._mark_body()
+            self._set_line(lineno, len(self._blocks), code, comment)
+            self._blocks.append([word if word == 'case' else 'block', False])
+            return
+        self._mark_body()
+        self._set_line(lineno, len(self._blocks), code, comment)
+        if word in _BLOCK_OPENERS or (word == 'async' and
+                                      (code[5:].split() or [''])[0] in ('def', 'for', 'with')):
+            self._blocks.append(['block', False])
+        elif word == 'match' and opens_with_colon:
+            self._blocks.append(['match', False])
+        elif word == 'case' and opens_with_colon and self._blocks and \
+                self._blocks[-1][0] == 'match':
+            self._blocks.append(['case', False])
+
+    def _mark_body(self):
+        """Record that the innermost open block has a statement."""
+        if self._blocks:
+            self._blocks[-1][1] = True
+
+    def _close_block(self, lineno, before=False):
+        """Close the innermost block at template line ``lineno``; an empty block
+        gets a ``pass`` (on the line before ``lineno`` if ``before``)."""
+        kind, has_body = self._blocks.pop()
+        if has_body:
+            return
+        depth = len(self._blocks) + 1
+        if before:
+            target = lineno - 1
+            entry = self._lines[target] if target < len(self._lines) else None
+            if entry is not None and entry[1]:
+                entry[1] += ' pass'
+                return
+            self._set_line(target, depth, 'pass', entry[2] if entry else '')
+        else:
+            while len(self._lines) <= lineno:
+                self._lines.append(None)
+            entry = self._lines[lineno]
+            if entry is not None and entry[1]:
+                self._lines.append([depth, 'pass', ''])
+            else:
+                self._set_line(lineno, depth, 'pass', entry[2] if entry else '')
+
+    def _set_line(self, lineno, indent, code, comment='', keep=False):
+        """Set the generated code of template line ``lineno`` (an ``indent`` of
+        None copies ``code`` unindented); ``keep`` leaves a line already set."""
+        lines = self._lines
+        while len(lines) <= lineno:
+            lines.append(None)
+        if keep and lines[lineno] is not None:
+            return
+        lines[lineno] = [indent, code, comment]
+
+    @staticmethod
+    def _render_line(entry):
+        """The Python source line of one generated line entry."""
+        if entry is None:
+            return ''
+        indent, code, comment = entry
+        if comment:
+            code = '%s  %s' % (code, comment) if code else comment
+        if indent is None:
+            return code
+        return '  ' * indent + code
+
+
+# Adapters for third-party engines -------------------------------------------
+
+class Jinja2Template(BaseTemplate):
+    """A Jinja2 template (``pip install Jinja2``); other templates are loaded
+    from the same lookup path.
+
+    Settings: ``filters``, ``tests`` and ``globals`` dicts are added to the
+    Jinja2 environment; other settings go to ``jinja2.Environment``.
+    """
+
+    def prepare(self, filters=None, tests=None, globals={}, **kwargs):
+        """Create the Jinja2 environment and load the template.
+
+        :raises ImportError: Jinja2 is not installed (the message says so).
+        """
+        jinja2 = _require('Jinja2', 'jinja2')
+        self.env = jinja2.Environment(loader=jinja2.FunctionLoader(self.loader), **kwargs)
+        if filters:
+            self.env.filters.update(filters)
+        if tests:
+            self.env.tests.update(tests)
+        if globals:
+            self.env.globals.update(globals)
+        if self.source:
+            self.tpl = self.env.from_string(self.source)
+        else:
+            self.tpl = self.env.get_template(self.name)
+
+    def render(self, *args, **kwargs):
+        """Render with :attr:`defaults`, ``kwargs`` and the dicts ``args`` (which
+        win, as in Bottle 0.13)."""
+        variables = dict(self.defaults)
+        variables.update(kwargs)
+        for mapping in args:
+            variables.update(mapping)
+        return self.tpl.render(**variables)
+
+    def loader(self, name):
+        """Jinja2 loader function: ``(source, filename, uptodate)`` of template
+        ``name`` found on the lookup path, or None (Jinja2 then raises
+        ``TemplateNotFound``)."""
+        filename = self.search(name, self.lookup)
+        if not filename:
+            return None
+        source = _read_template_file(filename, self.encoding)
+        mtime = os.path.getmtime(filename)
+
+        def uptodate():
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+        return source, filename, uptodate
+
+
+class MakoTemplate(BaseTemplate):
+    """A Mako template (``pip install Mako``); ``<%include>`` and ``<%inherit>``
+    find files on the same lookup path. Settings go to ``mako.template.Template``
+    and ``mako.lookup.TemplateLookup``."""
+
+    def prepare(self, **options):
+        """Compile the Mako template.
+
+        :raises ImportError: Mako is not installed (the message says so).
+        """
+        mako_template = _require('Mako', 'mako.template')
+        mako_lookup = _require('Mako', 'mako.lookup')
+        options.setdefault('input_encoding', self.encoding)
+        lookup = mako_lookup.TemplateLookup(directories=self.lookup, **options)
+        if self.source:
+            self.tpl = mako_template.Template(self.source, lookup=lookup, **options)
+        else:
+            self.tpl = mako_template.Template(uri=self.name, filename=self.filename,
+                                              lookup=lookup, **options)
+
+    def render(self, *args, **kwargs):
+        """Render with :attr:`defaults`, ``kwargs`` and the dicts ``args`` (which
+        win, as in Bottle 0.13)."""
+        variables = dict(self.defaults)
+        variables.update(kwargs)
+        for mapping in args:
+            variables.update(mapping)
+        return self.tpl.render(**variables)
+
+
+class CheetahTemplate(BaseTemplate):
+    """A Cheetah template (``pip install Cheetah3``). Settings go to
+    ``Cheetah.Template.Template.compile``."""
+
+    def prepare(self, **options):
+        """Compile the Cheetah template to a class (once; each render makes an instance).
+
+        :raises ImportError: Cheetah3 is not installed (the message says so).
+        """
+        cheetah = _require('Cheetah3', 'Cheetah.Template')
+        source = self.source
+        if source is None:
+            source = _read_template_file(self.filename, self.encoding)
+        self.tpl = cheetah.Template.compile(source=source, **options)
+
+    def render(self, *args, **kwargs):
+        """Render with :attr:`defaults`, ``kwargs`` and the dicts ``args`` (which
+        win, as in Bottle 0.13)."""
+        variables = dict(self.defaults)
+        variables.update(kwargs)
+        for mapping in args:
+            variables.update(mapping)
+        return str(self.tpl(searchList=[variables]))
+
+
+# template() and view() ------------------------------------------------------
+
+def template(*args, **kwargs):
+    """Render a template and return the text.
+
+    ``template(name_or_source, *dicts, **variables)``: a first argument with a
+    line break, ``{``, ``%`` or ``$`` in it is template source, anything else
+    a template name looked up in ``template_lookup`` (default
+    :data:`TEMPLATE_PATH`). The variables are the keyword arguments updated
+    with the dicts (the dicts win, as in Bottle 0.13). Special keywords:
+    ``template_adapter`` (default :class:`SimpleTemplate`), ``template_lookup``
+    and ``template_settings`` (a dict of settings for the adapter).
+
+    Compiled templates are kept in :data:`TEMPLATES`, except in debug mode.
+
+    :raises TemplateError: no template given, or the named template is not found.
+    """
+    source_or_name = args[0] if args else None
+    for mapping in args[1:]:
+        kwargs.update(mapping)
+    adapter = kwargs.pop('template_adapter', SimpleTemplate)
+    lookup = kwargs.pop('template_lookup', None)
+    if lookup is None:
+        lookup = TEMPLATE_PATH
+    settings = kwargs.pop('template_settings', None) or {}
+    key = (adapter, source_or_name, tuple(lookup))
+    compiled = None
+    if not DEBUG:
+        try:
+            compiled = TEMPLATES.get(key)
+        except TypeError:  # an unhashable first argument; reported below
+            pass
+    if compiled is None or getattr(compiled, '_template_settings', None) != settings:
+        compiled = _compile_template(adapter, source_or_name, lookup, settings)
+        if not DEBUG:
+            TEMPLATES[key] = compiled
+    return compiled.render(kwargs)
+
+
+def _compile_template(adapter, source_or_name, lookup, settings):
+    """Create the ``adapter`` template for :func:`template` (see there)."""
+    if isinstance(source_or_name, bytes):
+        source_or_name = source_or_name.decode('utf8')
+    if not source_or_name or not isinstance(source_or_name, str):
+        raise TemplateError('No template specified: give a template name or source, not %r.'
+                            % (source_or_name,))
+    if '\n' in source_or_name or '{' in source_or_name or '%' in source_or_name or \
+            '$' in source_or_name:
+        compiled = adapter(source=source_or_name, lookup=lookup, **settings)
+    else:
+        compiled = adapter(name=source_or_name, lookup=lookup, **settings)
+    compiled._template_settings = dict(settings)
+    return compiled
+
+
+mako_template = functools.partial(template, template_adapter=MakoTemplate)
+cheetah_template = functools.partial(template, template_adapter=CheetahTemplate)
+jinja2_template = functools.partial(template, template_adapter=Jinja2Template)
+
+
+def view(tpl_name, **defaults):
+    """Decorator: render template ``tpl_name`` with the dict a callback returns.
+
+    The callback's dict (or any mutable mapping) updates ``defaults`` and the
+    result is rendered with :func:`template` (``defaults`` may hold the
+    ``template_*`` keywords of :func:`template`). A callback returning None
+    renders the template with ``defaults`` alone; any other result is returned
+    unchanged.
+    """
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            result = func(*args, **kwargs)
+            if isinstance(result, (dict, DictMixin)):
+                variables = dict(defaults)
+                variables.update(result)
+                return template(tpl_name, variables)
+            if result is None:
+                return template(tpl_name, defaults)
+            return result
+        return wrapper
+    return decorator
+
+
+mako_view = functools.partial(view, template_adapter=MakoTemplate)
+cheetah_view = functools.partial(view, template_adapter=CheetahTemplate)
+jinja2_view = functools.partial(view, template_adapter=Jinja2Template)
+
+
 # ----------------------------------------------------------------- Constants ----
 # Module state (debug flag, template search path and cache), HTTP status texts,
 # the default error page, the thread-local request/response and the default app.
 
 DEBUG = False
 NORUN = False  # If set, run() does nothing. Used by load_app().
-
-#: Directories searched for template files, in order.
-TEMPLATE_PATH = ['./', './views/']
-#: Cache of compiled templates (cleared to pick up changed files; off in debug mode).
-TEMPLATES = {}
 
 #: A dict to map HTTP status codes (e.g. 404) to phrases (e.g. 'Not Found').
 HTTP_CODES = {
@@ -4800,7 +5838,12 @@ pre {background: #f4f4f4; border: 1px solid #ddd; padding: .5em; overflow: auto;
 <pre>{{e.body}}</pre>
 %if DEBUG and e.exception:
 <h2>Exception:</h2>
-<pre>{{_repr_or_placeholder(e.exception)}}</pre>
+%try:
+%  exception = repr(e.exception)
+%except Exception:
+%  exception = '<unprintable %s object>' % type(e.exception).__name__
+%end
+<pre>{{exception}}</pre>
 %end
 %if DEBUG and e.traceback:
 <h2>Traceback:</h2>

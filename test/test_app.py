@@ -2074,3 +2074,35 @@ def test_post_body_passes_wsgiref_validator():
         warnings.simplefilter('error', Warning)
         r = call(app, '/echo', method='POST', body=b'payload', headers={'Content-Type': 'text/plain'})
     assert r.body == b'payload'
+
+
+# --------------------------------------------------------------------------- error page fast path
+
+class _UnprintableError(Exception):
+    def __repr__(self):
+        raise ValueError('no repr')
+
+
+@pytest.mark.parametrize('debug_mode', [False, True])
+@pytest.mark.parametrize('error', [
+    bottle.HTTPError(404, 'Not found: <x>'),
+    bottle.HTTPError(500, None, ValueError('a<b'), 'Traceback "x" & <y>'),
+    bottle.HTTPError(500, {'a': 1}, _UnprintableError(), None),
+    bottle.HTTPError(400, b'bytes & stuff'),
+], ids=['text', 'exception-and-traceback', 'unprintable-exception', 'bytes-body'])
+def test_default_error_page_fast_path_matches_the_template(error, debug_mode):
+    # The default error page is rendered without the template engine for speed;
+    # it must give exactly what rendering ERROR_PAGE_TEMPLATE gives.
+    bottle.request.bind(make_environ('/p<ath>'))
+    fast = bottle._render_default_error_page(error, debug_mode)
+    rendered = bottle.template(bottle.ERROR_PAGE_TEMPLATE, e=error, DEBUG=debug_mode,
+                               request=bottle.request)
+    assert fast == rendered.encode('utf8')
+
+
+def test_replaced_error_page_template_is_rendered_with_the_engine(monkeypatch):
+    monkeypatch.setattr(bottle, 'ERROR_PAGE_TEMPLATE', 'Oops {{e.status_code}} at {{request.path}}')
+    app = bottle.Bottle()
+    result = call(app, '/missing')
+    assert result.code == 404
+    assert result.body == b'Oops 404 at /missing'

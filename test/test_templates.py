@@ -1,6 +1,8 @@
 """Templates: the SimpleTemplate engine, template()/view(), and the Jinja2, Mako and Cheetah adapters."""
+import importlib
 import os
 import sys
+import threading
 import traceback
 
 import pytest
@@ -405,7 +407,8 @@ def test_include_keyword_variables_do_not_leak_into_the_includer(views):
 
 def test_include_returns_the_namespace_of_the_included_template(views):
     write(views, 'part.tpl', '% value = 9\n')
-    write(views, 'page.tpl', '% namespace = include("part", q=1)\n{{namespace["value"]}} {{namespace["q"]}}\n')
+    write(views, 'page.tpl',
+          '% namespace = include("part", q=1)\n{{namespace["value"]}} {{namespace["q"]}}\n')
     assert stpl(views, 'page').render() == '9 1\n'
 
 
@@ -413,6 +416,12 @@ def test_include_finds_templates_in_sub_directories(views):
     write(views, 'parts/footer.tpl', 'footer\n')
     write(views, 'page.tpl', 'page\n%include("parts/footer")\n')
     assert stpl(views, 'page').render() == 'page\nfooter\n'
+
+
+def test_include_in_a_loop_sees_the_loop_variable(views):
+    write(views, 'item.tpl', '<li>{{item}}</li>\n')
+    write(views, 'list.tpl', '<ul>\n%for item in items:\n%include("item")\n%end\n</ul>\n')
+    assert stpl(views, 'list').render(items=['a', '<b>']) == '<ul>\n<li>a</li>\n<li>&lt;b&gt;</li>\n</ul>\n'
 
 
 def test_include_name_may_be_given_as_keyword(views):
@@ -495,6 +504,22 @@ def test_template_compiles_once_and_renders_many_times():
     assert [template.render(x=n) for n in range(3)] == ['0', '1', '2']
     assert template.co is template.co
     assert isinstance(template.code, str)
+
+
+def test_one_template_renders_correctly_in_many_threads_at_once():
+    template = bottle.SimpleTemplate('%for i in range(n):\n{{name}}{{i}}\n%end\n')
+    failures = []
+
+    def worker(name):
+        for n in range(30):
+            if template.render(name=name, n=n) != ''.join('%s%d\n' % (name, i) for i in range(n)):
+                failures.append(name)
+    threads = [threading.Thread(target=worker, args=('t%d' % number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
 
 
 def test_execute_appends_to_the_given_list_and_returns_the_namespace():
@@ -1110,7 +1135,7 @@ def test_mako_not_installed_is_a_clear_import_error(monkeypatch):
 def cheetah_or_skip():
     """Skip the test, saying why, unless Cheetah3 can be imported here."""
     try:
-        import Cheetah.Template  # noqa: F401
+        importlib.import_module('Cheetah.Template')
     except ImportError as error:
         reason = 'Cheetah3 cannot be imported on this Python (%s)' % error
         print(reason)
