@@ -494,9 +494,14 @@ def test_http_codes_contains_teapot():
     assert bottle.HTTP_CODES[418] == "I'm a teapot"
 
 
-@pytest.mark.parametrize('code', [308, 422, 428, 429, 431, 451, 511])
-def test_http_codes_contains_modern_codes(code):
-    assert bottle.HTTP_CODES[code] == http.client.responses[code]
+@pytest.mark.parametrize('code, phrase', [
+    (308, 'Permanent Redirect'), (422, 'Unprocessable Entity'), (428, 'Precondition Required'),
+    (429, 'Too Many Requests'), (431, 'Request Header Fields Too Large'),
+    (451, 'Unavailable For Legal Reasons'), (511, 'Network Authentication Required')])
+def test_http_codes_contains_modern_codes(code, phrase):
+    # The table is our own, so the phrases stay the same on every Python version
+    # (http.client renamed some of them in 3.13).
+    assert bottle.HTTP_CODES[code] == phrase
 
 
 def test_http_codes_covers_every_standard_code():
