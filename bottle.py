@@ -277,16 +277,17 @@ class _DynamicRoutes(object):
 
     Every route is indexed by its *head*: the literal text of its rule up to the
     last '/' before the first wildcard. A path can only match routes whose head
-    is one of its own '/'-terminated prefixes, so a lookup considers a handful of
-    candidates instead of every route; the candidates of each prefix combination
-    share one combined regular expression, built on first use.
+    is one of its own '/'-terminated prefixes. Those heads are all prefixes of
+    the longest one, so that longest head alone decides the candidates: a lookup
+    finds it and uses the matcher built for it (on first use), which tries just
+    those routes, in definition order, with one combined regular expression.
     """
 
     def __init__(self):
         self.entries = []      # [(flat_pattern, match_args, target)], definition order
         self.positions = {}    # flat_pattern -> index in entries
         self.heads = {}        # head -> [index, ...]
-        self.matchers = {}     # tuple of heads -> matcher function
+        self.matchers = {}     # longest head -> matcher function
 
     def add(self, head, flat_pattern, match_args, target):
         """Add a route; one with the same pattern replaces the older one in place."""
@@ -302,23 +303,24 @@ class _DynamicRoutes(object):
     def match(self, path):
         """Return ``(target, args)`` for the first route matching ``path``, or None."""
         heads = self.heads
-        found = ('',) if '' in heads else ()
-        slash = path.find('/')
+        slash = path.rfind('/')
         while slash >= 0:
-            prefix = path[:slash + 1]
-            if prefix in heads:
-                found += (prefix,)
-            slash = path.find('/', slash + 1)
-        if not found:
-            return None
-        try:
-            matcher = self.matchers[found]
-        except KeyError:
-            matcher = self.matchers[found] = self._build_matcher(found)
+            head = path[:slash + 1]
+            if head in heads:
+                break
+            slash = path.rfind('/', 0, slash)
+        else:
+            if '' not in heads:
+                return None
+            head = ''
+        matcher = self.matchers.get(head)
+        if matcher is None:
+            matcher = self.matchers[head] = self._build_matcher(head)
         return matcher(path)
 
-    def _build_matcher(self, heads):
-        indexes = sorted(i for head in heads for i in self.heads[head])
+    def _build_matcher(self, longest_head):
+        indexes = sorted(index for head, positions in self.heads.items()
+                         if longest_head.startswith(head) for index in positions)
         entries = [self.entries[i] for i in indexes]
         if len(entries) == 1:
             _, match_args, target = entries[0]

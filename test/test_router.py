@@ -1596,3 +1596,62 @@ def test_a_thousand_overlapping_dynamic_routes_keep_definition_order():
     # Every path matches every rule; the first defined one must win.
     assert call(app, '/a/999').text == '0:a'
     assert call(app, '/a/5').text == '0:a'
+
+
+# --------------------------------------------------------------------------- indexed matching
+
+def _naive_match(rules, path):
+    """The definition of routing order: static rules first, then the first dynamic rule
+    (in definition order) whose whole pattern matches."""
+    for rule in rules:
+        if '<' not in rule:
+            if rule == path:
+                return rule
+    for rule in rules:
+        if '<' in rule:
+            single = bottle.Router()
+            single.add(rule, 'GET', rule)
+            try:
+                target, _ = single.match({'PATH_INFO': path, 'REQUEST_METHOD': 'GET'})
+                return target
+            except bottle.HTTPError:
+                continue
+    return None
+
+
+def _indexed_match(rules, path):
+    router = bottle.Router()
+    for rule in rules:
+        router.add(rule, 'GET', rule)
+    try:
+        return router.match({'PATH_INFO': path, 'REQUEST_METHOD': 'GET'})[0]
+    except bottle.HTTPError:
+        return None
+
+
+TRICKY_RULES = [
+    '/<a>/x', '/api/<b>', '/api/v1/<c:int>', '/api/v1/<d:path>', '/<e:path>/end',
+    '/api/v1/items', '/api/<f>/items/<g>', '/a.b/<h>', '/api/v<n:int>/<rest:path>',
+    '/x<y>/z', '/api/v1/<i:re:[a-z]+>', '/<j:int>', '/files/<k:path>',
+]
+TRICKY_PATHS = [
+    '/api/x', '/api/v1/5', '/api/v1/abc', '/api/v1/items', '/api/v1/5/6', '/q/end', '/a/b/end',
+    '/api/v2/items/3', '/a.b/1', '/aXb/1', '/api/v3/z/z', '/xq/z', '/12', '/-3', '/files/a/b',
+    '/', '/api/', '/api/v1/', '/nothing/here/at/all', '/api/v1/ITEMS',
+]
+
+
+@pytest.mark.parametrize('path', TRICKY_PATHS)
+def test_indexed_matching_agrees_with_trying_every_rule_in_order(path):
+    # The router looks only at routes whose literal head is a prefix of the path; that
+    # shortcut must pick exactly the route that trying every rule in order would pick.
+    assert _indexed_match(TRICKY_RULES, path) == _naive_match(TRICKY_RULES, path)
+
+
+@pytest.mark.parametrize('seed', range(20))
+def test_indexed_matching_agrees_for_shuffled_definition_orders(seed):
+    import random
+    rules = TRICKY_RULES[:]
+    random.Random(seed).shuffle(rules)
+    for path in TRICKY_PATHS:
+        assert _indexed_match(rules, path) == _naive_match(rules, path), (rules, path)
