@@ -1354,12 +1354,8 @@ class BaseRequest(object):
     @DictProperty('environ', 'bottle.request.forms', read_only=True)
     def forms(self):
         """Form values of a urlencoded or multipart body (no file uploads), as a FormsDict."""
-        forms = _decoded_forms_dict()
-        for name, values in self.POST.dict.items():
-            texts = [value for value in values if not isinstance(value, FileUpload)]
-            if texts:
-                forms.dict[name] = texts
-        return forms
+        return _decoded_forms_dict([(name, item) for name, item in self._body_items
+                                    if not isinstance(item, FileUpload)])
 
     @DictProperty('environ', 'bottle.request.params', read_only=True)
     def params(self):
@@ -1369,8 +1365,8 @@ class BaseRequest(object):
     @DictProperty('environ', 'bottle.request.files', read_only=True)
     def files(self):
         """File uploads of a multipart body, as a FormsDict of :class:`FileUpload`."""
-        return _decoded_forms_dict((name, item) for name, item in self.POST.allitems()
-                                   if isinstance(item, FileUpload))
+        return _decoded_forms_dict([(name, item) for name, item in self._body_items
+                                    if isinstance(item, FileUpload)])
 
     @DictProperty('environ', 'bottle.request.json', read_only=True)
     def json(self):
@@ -1450,10 +1446,16 @@ class BaseRequest(object):
             body = environ['wsgi.input'] = io.BytesIO()
             return body
         memfile_max = self.MEMFILE_MAX
-        chunked = self.chunked
+        chunked = 'HTTP_TRANSFER_ENCODING' in environ and self.chunked
         length = -1 if chunked else self.content_length
         if length <= memfile_max and not chunked:
-            body = io.BytesIO(self._read_small_body(read, length))
+            data = read(length) if length > 0 else b''
+            while len(data) < length:
+                more = read(length - len(data))
+                if not more:
+                    raise HTTPError(400, 'Request body ended before Content-Length bytes arrived.')
+                data += more
+            body = io.BytesIO(data)
         else:
             chunks = self._iter_chunked if chunked else self._iter_body
             body, size, spooled = io.BytesIO(), 0, False
@@ -1468,19 +1470,6 @@ class BaseRequest(object):
             body.seek(0)
         environ['wsgi.input'] = body
         return body
-
-    @staticmethod
-    def _read_small_body(read, length):
-        """Read exactly ``length`` bytes (none if negative); HTTPError 400 if the body ends early."""
-        if length <= 0:
-            return b''
-        data = read(length)
-        while len(data) < length:
-            more = read(length - len(data))
-            if not more:
-                raise HTTPError(400, 'Request body ended before Content-Length bytes arrived.')
-            data += more
-        return data
 
     def _get_body_string(self, maxread):
         """Read the whole body into bytes; HTTPError 413 if it is larger than ``maxread``."""
@@ -1516,15 +1505,19 @@ class BaseRequest(object):
         Urlencoded bodies (or bodies without a Content-Type) and
         ``multipart/form-data`` are parsed; other types give an empty dict.
         """
+        return _decoded_forms_dict(self._body_items)
+
+    @DictProperty('environ', 'bottle.request.body_items', read_only=True)
+    def _body_items(self):
+        """The (name, value) pairs of a form body, in order; uploads are FileUploads."""
         content_type = self.environ.get('CONTENT_TYPE', '')
         kind = content_type.split(';', 1)[0].strip().lower()
-        if kind in ('', 'application/x-www-form-urlencoded'):
-            body = self._get_body_string(self.MEMFILE_MAX).decode('latin1')
-            return _decoded_forms_dict(_parse_qsl(body))
+        if kind == 'application/x-www-form-urlencoded' or not kind:
+            return _parse_qsl(self._get_body_string(self.MEMFILE_MAX).decode('latin1'))
         if kind.startswith('multipart/'):
-            return _decoded_forms_dict(_parse_multipart_body(
-                self.body, content_type, self.content_length, self.MEMFILE_MAX))
-        return _decoded_forms_dict()
+            return _parse_multipart_body(self.body, content_type, self.content_length,
+                                         self.MEMFILE_MAX)
+        return []
 
     @property
     def url(self):
@@ -1659,7 +1652,7 @@ class BaseRequest(object):
             raise KeyError('The environ dictionary is read-only.')
         self.environ[key] = value
         if key == 'wsgi.input':
-            stale = ('body', 'forms', 'files', 'params', 'post', 'json')
+            stale = ('body', 'body_items', 'forms', 'files', 'params', 'post', 'json')
         elif key == 'QUERY_STRING':
             stale = ('query', 'params')
         elif key.startswith('HTTP_'):
@@ -1700,27 +1693,33 @@ class BaseRequest(object):
 
 def _decoded_forms_dict(pairs=()):
     """A FormsDict of already decoded (key, value) pairs, without 0.13's recoding."""
-    forms = FormsDict()
-    forms.recode_unicode = False
-    values = forms.dict
+    values = {}
     for key, value in pairs:
         if key in values:
             values[key].append(value)
         else:
             values[key] = [value]
+    forms = FormsDict.__new__(FormsDict)
+    forms.dict = values
+    forms.recode_unicode = False
     return forms
 
 
-_HEX_PAIRS = {}
+def _hex_pairs():
+    """Map every two-digit hex string (any letter case) to the character with that code."""
+    pairs = {}
+    for code in range(256):
+        high, low = divmod(code, 16)
+        for pair in ('%02x' % code, '%02X' % code, '%x%X' % (high, low), '%X%x' % (high, low)):
+            pairs[pair] = chr(code)
+    return pairs
+
+
+_HEX_PAIRS = _hex_pairs()
 
 
 def _percent_decode_latin1(text):
     """Decode ``%XX`` escapes into the characters U+0000..U+00FF; leave malformed ones as they are."""
-    if not _HEX_PAIRS:
-        for code in range(256):
-            for pair in {'%02x' % code, '%02X' % code, '%x%X' % divmod(code, 16),
-                         '%X%x' % divmod(code, 16)}:
-                _HEX_PAIRS[pair] = chr(code)
     parts = text.split('%')
     decoded = [parts[0]]
     for part in parts[1:]:
