@@ -1268,6 +1268,9 @@ class BaseRequest(object):
 
     #: Maximum size of a request body (or form/JSON payload) held in memory.
     MEMFILE_MAX = 102400
+    #: Maximum size of a request body at all; a larger one is refused with 413.
+    #: Set it on the class (``BaseRequest.MAX_BODY_SIZE = 10 * 2**20``).
+    MAX_BODY_SIZE = 2 ** 30
 
     def __init__(self, environ=None):
         """Wrap a WSGI environ dictionary (a new empty one if None)."""
@@ -1457,11 +1460,19 @@ class BaseRequest(object):
                 data += more
             body = io.BytesIO(data)
         else:
+            limit = self.MAX_BODY_SIZE
+            if length > limit:
+                raise HTTPError(413, 'Request body of %d bytes is larger than the limit of %d'
+                                     ' bytes.' % (length, limit))
             chunks = self._iter_chunked if chunked else self._iter_body
             body, size, spooled = io.BytesIO(), 0, False
             for chunk in chunks(read, max(memfile_max, 2 ** 20)):
                 body.write(chunk)
                 size += len(chunk)
+                if size > limit:
+                    body.close()
+                    raise HTTPError(413, 'Request body is larger than the limit of %d bytes.'
+                                         % limit)
                 if not spooled and size > memfile_max:
                     from tempfile import TemporaryFile
                     body, in_memory = TemporaryFile(mode='w+b'), body
@@ -1516,7 +1527,7 @@ class BaseRequest(object):
             return _parse_qsl(self._get_body_string(self.MEMFILE_MAX).decode('latin1'))
         if kind.startswith('multipart/'):
             return _parse_multipart_body(self.body, content_type, self.content_length,
-                                         self.MEMFILE_MAX)
+                                         self.MEMFILE_MAX, disk_limit=self.MAX_BODY_SIZE)
         return []
 
     @property
@@ -2179,12 +2190,13 @@ class LocalResponse(BaseResponse, threading.local):
     def bind(self, body='', status=None, headers=None, **more_headers):
         """Reset to a fresh response (200, no headers, no cookies, empty body)."""
         if status is None and headers is None and not more_headers:
-            self._status_code = self.default_status
-            self._status_line = _HTTP_STATUS_LINES[self.default_status]
-            self._headers = {}
-            self._cookies = None
-            self._charset = None
-            self._body = body
+            state = self.__dict__  # this thread's attributes: dict access is cheaper here
+            state['_status_code'] = code = self.default_status
+            state['_status_line'] = _HTTP_STATUS_LINES[code]
+            state['_headers'] = {}
+            state['_cookies'] = None
+            state['_charset'] = None
+            state['_body'] = body
         else:
             BaseResponse.__init__(self, body, status, headers, **more_headers)
 

@@ -1214,3 +1214,33 @@ def test_custom_method_route_matches_case_insensitively():
     result = call(app, '/m', method='propfind')
     assert result.code == 200
     assert result.text == 'PROPFIND'
+
+
+# --------------------------------------------------------------------------- body size limit
+
+def test_body_larger_than_max_body_size_gives_413(monkeypatch):
+    monkeypatch.setattr(BaseRequest, 'MAX_BODY_SIZE', 1000)
+    app = Bottle()
+    app.route('/', method='POST', callback=lambda: str(len(request.body.read())))
+    result = call(app, '/', 'POST', body=b'x' * 200000)
+    assert result.code == 413
+    assert b'1000' in result.body
+
+
+def test_chunked_body_growing_past_max_body_size_gives_413(monkeypatch):
+    monkeypatch.setattr(BaseRequest, 'MAX_BODY_SIZE', 150000)
+    app = Bottle()
+    app.route('/', method='POST', callback=lambda: str(len(request.body.read())))
+    chunk = b'y' * 100000
+    body = b'%x\r\n%s\r\n' % (len(chunk), chunk) * 3 + b'0\r\n\r\n'
+    result = call(app, '/', 'POST', body=body, headers={'Transfer-Encoding': 'chunked'})
+    assert result.code == 413
+
+
+def test_body_within_max_body_size_is_read_whole(monkeypatch):
+    monkeypatch.setattr(BaseRequest, 'MAX_BODY_SIZE', 300000)
+    app = Bottle()
+    app.route('/', method='POST', callback=lambda: str(len(request.body.read())))
+    result = call(app, '/', 'POST', body=b'x' * 200000)
+    assert result.code == 200
+    assert result.body == b'200000'
