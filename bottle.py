@@ -284,14 +284,17 @@ class _DynamicRoutes(object):
     """
 
     def __init__(self):
-        self.entries = []      # [(flat_pattern, match_args, target)], definition order
+        self.entries = []      # [(flat_pattern, match_route)], definition order
         self.positions = {}    # flat_pattern -> index in entries
         self.heads = {}        # head -> [index, ...]
         self.matchers = {}     # longest head -> matcher function
 
-    def add(self, head, flat_pattern, match_args, target):
-        """Add a route; one with the same pattern replaces the older one in place."""
-        entry = (flat_pattern, match_args, target)
+    def add(self, head, flat_pattern, match_route):
+        """Add a route; one with the same pattern replaces the older one in place.
+
+        ``match_route(path)`` returns ``(target, url_args)`` or None.
+        """
+        entry = (flat_pattern, match_route)
         if flat_pattern in self.positions:
             self.entries[self.positions[flat_pattern]] = entry
         else:
@@ -323,26 +326,18 @@ class _DynamicRoutes(object):
                          if longest_head.startswith(head) for index in positions)
         entries = [self.entries[i] for i in indexes]
         if len(entries) == 1:
-            _, match_args, target = entries[0]
-
-            def match_single(path):
-                args = match_args(path)
-                return None if args is None else (target, args)
-            return match_single
-        combined = re.compile('|'.join('(%s)\\Z' % flat for flat, _, _ in entries))
+            return entries[0][1]  # the route's own matcher
+        combined = re.compile('|'.join('(%s)\\Z' % flat for flat, _ in entries)).match
         # m.lastindex is the number of the outer group that matched.
         by_group = {}
         group = 1
-        for flat, match_args, target in entries:
-            by_group[group] = (match_args, target)
+        for flat, match_route in entries:
+            by_group[group] = match_route
             group += 1 + re.compile(flat).groups
 
         def match_combined(path):
-            m = combined.match(path)
-            if m is None:
-                return None
-            match_args, target = by_group[m.lastindex]
-            return target, match_args(path)
+            m = combined(path)
+            return None if m is None else by_group[m.lastindex](path)
         return match_combined
 
 
@@ -464,17 +459,17 @@ class Router(object):
         except re.error as error:
             raise RouteSyntaxError('Could not add route %r: %s' % (rule, error))
         self.dynamic.setdefault(method, _DynamicRoutes()).add(
-            head or '', flat, self._make_args_matcher(regexp, converters), target)
+            head or '', flat, self._make_route_matcher(regexp, converters, target))
 
     @staticmethod
-    def _make_args_matcher(regexp, converters):
-        """Return ``match_args(path)``: the converted wildcard values, or None on no match."""
+    def _make_route_matcher(regexp, converters, target):
+        """Return ``match_route(path)``: ``(target, converted wildcard values)`` or None."""
         match = regexp.match
         if not converters:
-            def match_args(path):
+            def match_route(path):
                 m = match(path)
-                return None if m is None else m.groupdict()
-            return match_args
+                return None if m is None else (target, m.groupdict())
+            return match_route
 
         def match_and_convert(path):
             m = match(path)
@@ -486,7 +481,7 @@ class Router(object):
                     args[name] = to_python(args[name])
             except ValueError:
                 raise HTTPError(400, 'Path has wrong format.')
-            return args
+            return target, args
         return match_and_convert
 
     def build(self, _name, *anons, **query):
