@@ -1741,31 +1741,24 @@ def _parse_qsl(qs):
     a space; percent-escapes and the native string's bytes are decoded as
     UTF-8, falling back to latin-1 for invalid sequences.
     """
+    qs = qs.replace('+', ' ')  # never a separator, so it can go before splitting
+    if '%' not in qs and qs.isascii():
+        return [pair.partition('=')[::2] for pair in qs.split('&') if pair]
     pairs = []
     for pair in qs.split('&'):
         if not pair:
             continue
         key, _, value = pair.partition('=')
-        if '%' in key or '+' in key or not key.isascii():
-            key = _decode_form_component(key)
-        if '%' in value or '+' in value or not value.isascii():
-            value = _decode_form_component(value)
+        if '%' in key:
+            key = _percent_decode_latin1(key)
+        if not key.isascii():
+            key = _latin1_to_unicode(key)
+        if '%' in value:
+            value = _percent_decode_latin1(value)
+        if not value.isascii():
+            value = _latin1_to_unicode(value)
         pairs.append((key, value))
     return pairs
-
-
-def _decode_form_component(text):
-    """Decode one urlencoded key or value: ``+``, percent-escapes, then UTF-8."""
-    if '+' in text:
-        text = text.replace('+', ' ')
-    if '%' in text:
-        text = _percent_decode_latin1(text)
-    if text.isascii():
-        return text
-    try:
-        return text.encode('latin1').decode('utf8')
-    except UnicodeError:
-        return text
 
 
 def _parse_cookie_header(header):

@@ -1244,3 +1244,48 @@ def test_body_within_max_body_size_is_read_whole(monkeypatch):
     result = call(app, '/', 'POST', body=b'x' * 200000)
     assert result.code == 200
     assert result.body == b'200000'
+
+
+# --------------------------------------------------------------------------- fast paths
+
+def _urllib_reference(qs):
+    from urllib.parse import parse_qsl
+    return parse_qsl(qs, keep_blank_values=True, encoding='utf8', errors='strict')
+
+
+@pytest.mark.parametrize('seed', range(30))
+def test_query_parser_agrees_with_urllib_on_valid_input(seed):
+    # _parse_qsl skips all decoding for plain strings; with escapes, '+' or raw UTF-8 it
+    # decodes per component. Both paths must agree with the standard library's parser.
+    import random
+    rng = random.Random(seed)
+    alphabet = ['a', 'b', 'Z', '0', '=', '&', '+', ';', '-', '.', '%20', '%26', '%3D', '%2B',
+                '%C3%A4', '%e2%82%ac', '%25', '\u00c3\u00a4']  # the last one: raw UTF-8 bytes
+    for _ in range(50):
+        qs = ''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        expected = [(key, value) for key, value in _urllib_reference(qs.encode('latin1').decode('utf8'))]
+        assert [tuple(pair) for pair in bottle._parse_qsl(qs)] == expected, qs
+
+
+@pytest.mark.parametrize('qs', ['a=1&b=2', 'a=x+y&b=2', 'a=%41&b=2', 'a=\u00c3\u00a4&b=2'])
+def test_query_parser_gives_the_same_pairs_with_and_without_the_fast_path(qs):
+    assert [tuple(pair) for pair in bottle._parse_qsl(qs)] == _urllib_reference(
+        qs.encode('latin1').decode('utf8'))
+
+
+def test_form_attribute_access_fast_path_matches_getunicode():
+    environ = make_environ('/', 'POST', body='n=%C3%A4&m=plain&e=', headers=FORM)
+    forms = BaseRequest(environ).forms
+    for name in ('n', 'm', 'e', 'missing'):
+        assert getattr(forms, name) == (forms.getunicode(name) or '')
+
+
+@pytest.mark.parametrize('size', [BaseRequest.MEMFILE_MAX - 1, BaseRequest.MEMFILE_MAX,
+                                  BaseRequest.MEMFILE_MAX + 1, 3 * BaseRequest.MEMFILE_MAX])
+def test_small_and_large_bodies_read_back_identically(size):
+    # Bodies up to MEMFILE_MAX take a one-read path, larger ones are copied in chunks
+    # (and spooled to disk): the bytes must be the same either way.
+    data = bytes(range(256)) * (size // 256) + b'x' * (size % 256)
+    request = BaseRequest(make_environ('/', 'POST', body=data))
+    assert request.body.read() == data
+    assert request.body.read() == data
