@@ -13,7 +13,7 @@ if __name__ == '__main__':
     # Run as a script: make the bottle.py next to examples/ importable.
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bottle import Bottle, __version__, html_escape, request, response, run  # noqa: E402
+from bottle import Bottle, __version__, html_escape, request, response, run, template  # noqa: E402
 
 app = Bottle()
 
@@ -41,6 +41,7 @@ def index():
         ('/api/info', 'A JSON endpoint: the returned dict becomes JSON'),
         ('/form', 'A form that posts back to itself'),
         ('/counter', 'A visit counter kept in a cookie'),
+        ('/template', 'A page rendered with an inline SimpleTemplate'),
     ]
     items = '\n'.join('<li><a href="%s">%s</a> &ndash; %s</li>' % (url, url, html_escape(text))
                       for url, text in links)
@@ -97,6 +98,26 @@ def counter():
     response.set_cookie('visits', str(visits), path='/counter', max_age=3600, httponly=True)
     return page('Counter', '<h1>Visit number %d</h1>\n'
                            '<p>Reload the page to count up.</p>' % visits)
+
+
+# SimpleTemplate source: '%' lines are Python (a block ends with '% end'), and
+# {{...}} inserts a value HTML-escaped, so the items below cannot inject markup.
+SHOPPING_LIST = """<h1>{{title}}</h1>
+<p>{{len(items)}} items, rendered from a template string:</p>
+<ul>
+% for number, item in enumerate(items, 1):
+  <li>{{number}}. {{item}}</li>
+% end
+</ul>
+<p>Add items with <code>?item=...</code>, for example
+<a href="/template?item=%3Cb%3EBananas%3C%2Fb%3E">&lt;b&gt;Bananas&lt;/b&gt;</a>:
+the tags are shown, not applied.</p>"""
+
+
+@app.route('/template')
+def shopping_list():
+    items = ['Bread', 'Fish & chips', 'Tea'] + request.query.getall('item')
+    return page('Template', template(SHOPPING_LIST, title='Shopping list', items=items))
 
 
 if __name__ == '__main__':

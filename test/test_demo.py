@@ -112,7 +112,7 @@ def test_readme_demo_command_answers_404_for_unknown_paths(demo_server):
 def test_demo_home_page_links_every_example(demo_app):
     result = call(demo_app, '/')
     assert result.code == 200
-    for url in ('/hello/World', '/api/info', '/form', '/counter'):
+    for url in ('/hello/World', '/api/info', '/form', '/counter', '/template'):
         assert '<a href="%s">' % url in result.text
 
 
@@ -197,3 +197,35 @@ def test_demo_counter_restarts_on_a_malformed_cookie(demo_app):
     assert result.code == 200
     assert 'Visit number 1<' in result.text
     assert result.header('Set-Cookie').startswith('visits=1;')
+
+
+def test_demo_template_page_renders_the_list_with_a_loop(demo_app):
+    result = call(demo_app, '/template')
+    assert result.code == 200
+    assert result.header('Content-Type') == 'text/html; charset=UTF-8'
+    assert '<h1>Shopping list</h1>' in result.text
+    assert '<p>3 items, rendered from a template string:</p>' in result.text
+    assert ('<ul>\n  <li>1. Bread</li>\n  <li>2. Fish &amp; chips</li>\n  <li>3. Tea</li>\n</ul>'
+            in result.text)
+
+
+def test_demo_template_page_escapes_items_from_the_query(demo_app):
+    result = call(demo_app, '/template', query='item=<script>alert("x")</script>&item=Ada\'s')
+    assert result.code == 200
+    assert '<p>5 items, rendered from a template string:</p>' in result.text
+    assert '<li>4. &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</li>' in result.text
+    assert '<li>5. Ada&#039;s</li>' in result.text
+    assert '<script>' not in result.text
+
+
+def test_demo_template_page_decodes_non_ascii_items(demo_app):
+    # differs from 0.13.4: getall() gives the latin-1 mojibake of UTF-8 values there.
+    result = call(demo_app, '/template', query='item=J%C3%BCrgen%E2%80%99s+Kaffee')
+    assert result.code == 200
+    assert '<li>4. J\u00fcrgen\u2019s Kaffee</li>' in result.text
+
+
+def test_demo_template_page_example_link_is_shown_escaped(demo_app):
+    result = call(demo_app, '/template', query='item=%3Cb%3EBananas%3C%2Fb%3E')
+    assert '<li>4. &lt;b&gt;Bananas&lt;/b&gt;</li>' in result.text
+    assert '<b>Bananas</b>' not in result.text
