@@ -1095,6 +1095,9 @@ class Bottle(object):
         """Peek at the first non-empty item of an iterable to decide how to send it."""
         try:
             iterator = iter(out)
+        except TypeError:
+            return self._cast(HTTPError(500, 'Unsupported response type: %s' % type(out)))
+        try:
             first = next(iterator)
             while not first:
                 first = next(iterator)
@@ -1112,9 +1115,7 @@ class Bottle(object):
         if isinstance(first, HTTPResponse):
             _close_quietly(out)
             return self._cast(first)
-        if isinstance(first, bytes):
-            chunks = itertools.chain([first], iterator)
-        elif isinstance(first, str):
+        if isinstance(first, (bytes, str)):
             charset = response.charset
             chunks = (chunk.encode(charset) if isinstance(chunk, str) else chunk
                       for chunk in itertools.chain([first], iterator))
@@ -3784,8 +3785,8 @@ class FileUpload(object):
 
         Directories are dropped (``/`` and ``\\`` both count), the name is
         reduced to ASCII letters, digits, ``.``, ``_`` and ``-`` (accents are
-        stripped, runs of other characters and whitespace become ``-``), leading and
-        trailing dots and dashes are removed, and it is cut to 255 characters
+        stripped, runs of other characters and whitespace become ``-``, but not next
+        to a dot), leading and trailing dots and dashes are removed, and it is cut to 255 characters
         keeping a short extension. ``'empty'`` if nothing is left.
         """
         import unicodedata
@@ -3795,7 +3796,8 @@ class FileUpload(object):
         name = name.replace('\\', '/').rsplit('/', 1)[-1]
         name = ''.join(char for char in unicodedata.normalize('NFKD', name)
                        if not unicodedata.combining(char))  # accents go, letters stay
-        name = re.sub(r'[^A-Za-z0-9._]+', '-', name).strip('.-')
+        name = re.sub(r'[^A-Za-z0-9._]+', '-', name)
+        name = re.sub(r'-*\.-*', '.', name).strip('.-')  # no dash next to a dot
         limit = self.max_filename_length
         if len(name) > limit:
             stem, dot, extension = name.rpartition('.')
@@ -4015,7 +4017,8 @@ def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', 
     out['Accept-Ranges'] = 'bytes'
     if headers:
         for name, value in (headers.items() if hasattr(headers, 'items') else headers):
-            out[_hkey(name)] = value
+            if _hkey(name) not in ('Content-Length', 'Content-Range'):  # those describe the file
+                out[_hkey(name)] = value
 
     if_none_match = environ.get('HTTP_IF_NONE_MATCH')
     if if_none_match is not None:
@@ -4622,6 +4625,11 @@ def run(app=None, server='wsgiref', host='127.0.0.1', port=8080, interval=1, rel
             _stderr('Listening on http://%s:%d/\n' % (display_host, server.port))
             _stderr('Hit Ctrl-C to quit.\n\n')
         if reloader:
+            import signal
+            if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+                # Started in the background (nohup, `&` in a script): the checker stops
+                # this process with a simulated Ctrl-C, which must not be ignored.
+                signal.signal(signal.SIGINT, signal.default_int_handler)
             checker = FileCheckerThread(os.environ.get('BOTTLE_LOCKFILE'), interval)
             with checker:
                 server.run(app)
@@ -6008,6 +6016,8 @@ def main():
         fail(str(bad))
     config = ConfigDict()
     for filename in args.conf or []:
+        if not os.path.isfile(filename):
+            fail('Config file %r does not exist.' % filename)
         try:
             if filename.endswith('.json'):
                 with open(filename, 'rb') as source:

@@ -2106,3 +2106,23 @@ def test_replaced_error_page_template_is_rendered_with_the_engine(monkeypatch):
     result = call(app, '/missing')
     assert result.code == 404
     assert result.body == b'Oops 404 at /missing'
+
+
+def test_returning_an_int_is_a_clear_unsupported_type_error():
+    app = bottle.Bottle()
+    app.route('/', callback=lambda: 42)
+    result = call(app, '/')
+    assert result.code == 500
+    assert b'Unsupported response type' in result.body
+
+
+def test_generator_yielding_bytes_then_str_encodes_the_str():
+    app = bottle.Bottle()
+
+    @app.route('/')
+    def mixed():
+        yield b'bytes '
+        yield 'and text \u00e4'
+    result = call(app, '/')
+    assert result.code == 200
+    assert result.body == 'bytes and text \u00e4'.encode('utf8')

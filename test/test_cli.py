@@ -711,3 +711,10 @@ def test_ctrl_c_stops_the_reloader_parent_and_its_child(workdir, serve):
     os.killpg(served.process.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
     assert served.process.wait(10) == 0, served.output()
     served.wait_until_unreachable(timeout=10)
+
+
+def test_missing_ini_config_file_exits_2_naming_it(workdir):
+    # differs from 0.13.4: 0.13.4 ignores a missing ini file and starts serving.
+    done = run_cli(workdir, '-c', 'missing.ini', 'cliapp:app')
+    assert done.returncode == 2
+    assert 'missing.ini' in done.stderr

@@ -643,13 +643,13 @@ def test_file_upload_invalid_content_length_header_is_minus_one():
     ('...', 'empty'),
     ('', 'empty'),
     (None, 'empty'),  # differs from 0.13.4: AttributeError
-    ('  spaced   out  .txt  ', 'spaced-out-.txt'),
+    ('  spaced   out  .txt  ', 'spaced-out.txt'),
     ('a--b__c.txt', 'a-b__c.txt'),
     # differs from 0.13.4 (next and third next): it drops characters instead of
     # replacing them with '-'
     ('\u00c9l\u00e8ve \u00e0 l\u2019\u00e9cole.doc', 'Eleve-a-l-ecole.doc'),
     ('\u4e2d\u6587', 'empty'),
-    ('semi;colon<>|?*.txt', 'semi-colon-.txt'),
+    ('semi;colon<>|?*.txt', 'semi-colon.txt'),
     ('trailing.dots...', 'trailing.dots'),
 ])
 def test_file_upload_filename_is_sanitised(raw, safe):
@@ -961,3 +961,8 @@ def test_upload_sent_in_small_socket_writes_arrives_intact(live_server):
     assert answer.status == 200
     assert report['forms'] == [['a', '1']]
     assert report['files'][0]['sha256'] == hashlib.sha256(data).hexdigest()
+
+
+def test_filename_has_no_dash_next_to_the_extension_dot():
+    upload = bottle.FileUpload(io.BytesIO(b''), 'f', 'My Report (1).txt')
+    assert upload.filename == 'My-Report-1.txt'

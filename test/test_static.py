@@ -683,3 +683,14 @@ def test_closeiter_with_a_single_callback():
     iterator = bottle._closeiter([b'x'], lambda: closed.append(True))
     iterator.close()
     assert closed == [True]
+
+
+def test_headers_argument_cannot_override_the_real_content_length(tree):
+    app = bottle.Bottle()
+    app.route('/f', callback=lambda: bottle.static_file(
+        'a.txt', root=str(tree), headers={'Content-Length': '3', 'X-Extra': 'yes'}))
+    r = get(app, '/f')
+    assert r.code == 200
+    assert r.header('Content-Length') == str(len(HELLO))
+    assert r.body == HELLO
+    assert r.header('X-Extra') == 'yes'
