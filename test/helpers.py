@@ -1,6 +1,5 @@
 """Helpers that build WSGI environs and call applications the way a server would."""
 import io
-import sys
 import wsgiref.util
 
 

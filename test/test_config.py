@@ -8,7 +8,6 @@ import configparser
 import os
 import sys
 import textwrap
-import warnings
 
 import pytest
 

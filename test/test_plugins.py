@@ -480,7 +480,7 @@ def test_uninstall_at_runtime_reapplies_plugins():
 def test_plugins_are_applied_immediately_in_debug_mode():
     bottle.debug(True)
     log = []
-    app = app_with(Tagger('a', log=log))
+    app_with(Tagger('a', log=log))
     assert ('apply', 'a', '/') in log
 
 

@@ -8,7 +8,6 @@ cannot be installed on current Pythons are checked to fail with a clear message.
 """
 import hashlib
 import http.client
-import importlib
 import os
 import signal
 import socket
