@@ -2025,9 +2025,6 @@ class BaseResponse(object):
     def __getitem__(self, name):
         return self._headers[_hkey(name)][-1]
 
-    def __setitem__(self, name, value):
-        self._headers[_hkey(name)] = [_hval(value)]
-
     def get_header(self, name, default=None):
         """Return the last value of a header, or ``default``."""
         return self._headers.get(_hkey(name), [default])[-1]
@@ -2035,6 +2032,8 @@ class BaseResponse(object):
     def set_header(self, name, value):
         """Set a header, replacing previous values. Raises ValueError on CR/LF."""
         self._headers[_hkey(name)] = [_hval(value)]
+
+    __setitem__ = set_header
 
     def add_header(self, name, value):
         """Add a header value without removing previous ones. Raises ValueError on CR/LF."""
@@ -2475,16 +2474,15 @@ class HeaderDict(MultiDict):
     def __getitem__(self, key):
         return self.dict[_hkey(key)][-1]
 
-    def __setitem__(self, key, value):
+    def replace(self, key, value):
+        """Set header ``key`` to a single value."""
         self.dict[_hkey(key)] = [_hval(value)]
+
+    __setitem__ = replace
 
     def append(self, key, value):
         """Add a value for header ``key``."""
         self.dict.setdefault(_hkey(key), []).append(_hval(value))
-
-    def replace(self, key, value):
-        """Set header ``key`` to a single value."""
-        self.dict[_hkey(key)] = [_hval(value)]
 
     def getall(self, key):
         """All values of header ``key`` (a possibly empty list)."""
