@@ -40,8 +40,11 @@ import warnings
 from _collections_abc import MutableMapping as DictMixin  # collections.abc without its import cost
 
 # --------------------------------------------------------- Compatibility names ----
-# Bottle 0.13 ran on Python 2 and 3 and exported helpers for both. Python 3 is all
-# that is left, but old applications and plugins still import these names.
+# Bottle 0.13 ran on Python 2 and 3, exported helpers for both and re-exported many
+# standard-library names; applications, plugins and their test suites still import
+# them from bottle. The cheap ones are bound here. The others would cost import time,
+# so _LAZY_NAMES lists where they come from and the module ``__getattr__`` at the end
+# of this section imports each on first access.
 
 py = sys.version_info
 py3k = True
@@ -49,6 +52,66 @@ basestring = str
 unicode = str
 long = int
 unichr = chr
+imap = map
+BytesIO = io.BytesIO
+new_module = type(sys)
+FunctionType = type(lambda: None)
+import _thread as thread  # noqa: E402  (a built-in module: free to import)
+
+#: name -> (module to import, attribute of it or None for the module itself). As with
+#: ``import email.utils``, a name equal to the first part of a dotted module path is
+#: bound to the package.
+_LAZY_NAMES = {
+    'base64': ('base64', None), 'calendar': ('calendar', None),
+    'configparser': ('configparser', None), 'email': ('email.utils', None),
+    'hashlib': ('hashlib', None), 'hmac': ('hmac', None), 'inspect': ('inspect', None),
+    'mimetypes': ('mimetypes', None), 'pickle': ('pickle', None),
+    'tempfile': ('tempfile', None), 'weakref': ('weakref', None),
+    'httplib': ('http.client', None),
+    'SimpleCookie': ('http.cookies', 'SimpleCookie'), 'Morsel': ('http.cookies', 'Morsel'),
+    'CookieError': ('http.cookies', 'CookieError'),
+    'urlencode': ('urllib.parse', 'urlencode'), 'urlquote': ('urllib.parse', 'quote'),
+    'urljoin': ('urllib.parse', 'urljoin'), 'UrlSplitResult': ('urllib.parse', 'SplitResult'),
+    'json_lds': ('json', 'loads'), 'getfullargspec': ('inspect', 'getfullargspec'),
+    'NamedTemporaryFile': ('tempfile', 'NamedTemporaryFile'),
+    'format_exc': ('traceback', 'format_exc'), 'print_exc': ('traceback', 'print_exc'),
+    'datedate': ('datetime', 'date'), 'datetime': ('datetime', 'datetime'),
+    'timedelta': ('datetime', 'timedelta'), 'timezone': ('datetime', 'timezone'),
+    'normalize': ('unicodedata', 'normalize'), 'print_function': ('__future__', 'print_function'),
+}
+
+
+def _load_lazy_name(name):
+    """Import the value of a name of :data:`_LAZY_NAMES` (or a derived one) and keep it."""
+    import importlib
+    if name == 'UTC':
+        value = _load_lazy_name('timezone').utc
+    elif name == 'urlunquote':  # 0.13's unquote with latin-1 as the default encoding
+        value = functools.partial(importlib.import_module('urllib.parse').unquote,
+                                  encoding='latin1')
+    else:
+        module_name, attribute = _LAZY_NAMES[name]
+        value = importlib.import_module(module_name)
+        if attribute:
+            value = getattr(value, attribute)
+        elif module_name.split('.')[0] == name:
+            value = sys.modules[name]
+    globals()[name] = value
+    return value
+
+
+def __getattr__(name):
+    """Resolve the compatibility names that are imported on first access."""
+    if name in _LAZY_NAMES or name in ('UTC', 'urlunquote'):
+        return _load_lazy_name(name)
+    if name == '_re_flatten':  # the name plugins with custom route filters borrow
+        return _flatten_groups
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
+
+
+def __dir__():
+    """The module's names, the ones imported on first access included."""
+    return sorted(set(globals()) | set(_LAZY_NAMES) | {'UTC', 'urlunquote', '_re_flatten'})
 
 
 def tob(s, enc='utf8'):
@@ -90,15 +153,21 @@ def _unicode_to_latin1(text):
 def depr(major, minor, cause, fix, stacklevel=3):
     """Warn that a feature is deprecated since Bottle ``major.minor``.
 
-    Returns the DeprecationWarning so callers may raise it; raises it right
-    away when ``bottle.DEBUG`` is the string ``'strict'``.
+    :param major: major version of Bottle that deprecated the feature.
+    :param minor: minor version of Bottle that deprecated the feature.
+    :param cause: what the caller did that is deprecated.
+    :param fix: what to do instead.
+    :param stacklevel: which caller the warning points at (see :func:`warnings.warn`).
+    :returns: the :exc:`DeprecationWarning`, for callers that want to raise it.
+    :raises DeprecationWarning: at once, when ``bottle.DEBUG`` is ``'strict'``.
     """
-    text = ('Warning: Use of deprecated feature or API. (Deprecated in Bottle-%d.%d)\n'
-            'Cause: %s\nFix: %s\n' % (major, minor, cause, fix))
+    warning = DeprecationWarning(
+        'Warning: Use of deprecated feature or API. (Deprecated in Bottle-%d.%d)\n'
+        'Cause: %s\nFix: %s\n' % (major, minor, cause, fix))
     if DEBUG == 'strict':
-        raise DeprecationWarning(text)
-    warnings.warn(text, DeprecationWarning, stacklevel=stacklevel)
-    return DeprecationWarning(text)
+        raise warning
+    warnings.warn(warning, stacklevel=stacklevel)
+    return warning
 
 
 def makelist(data):
@@ -143,12 +212,33 @@ def json_loads(s):
     return json.loads(touni(s))
 
 
-def _unquote(string, encoding='utf-8', errors='replace'):
-    from urllib.parse import unquote
-    return unquote(string, encoding, errors)
+def _lscmp(a, b):
+    """Compare two strings or byte strings in constant time (0.13's helper for signatures)."""
+    import hmac
+    return hmac.compare_digest(tob(a), tob(b))
 
 
-urlunquote = functools.partial(_unquote, encoding='latin1')
+def _raise(exc_type, value, traceback):
+    """Raise ``exc_type(value)`` with ``traceback`` (0.13's helper for re-raising)."""
+    raise exc_type(value).with_traceback(traceback)
+
+
+def _local_property():
+    """A property whose value is kept separately for each thread (0.13's helper)."""
+    storage = threading.local()
+
+    def read(_):
+        try:
+            return storage.value
+        except AttributeError:
+            raise RuntimeError('Request context not initialized.')
+
+    def write(_, value):
+        storage.value = value
+
+    def forget(_):
+        del storage.value
+    return property(read, write, forget, 'A thread-local property.')
 
 
 # -------------------------------------------------------- Lazy-value helpers ----
@@ -5939,15 +6029,6 @@ class _ImportRedirect(object):
 #: The ``bottle.ext`` namespace: ``from bottle.ext import sqlite`` imports ``bottle_sqlite``.
 ext = _ImportRedirect('bottle.ext' if __name__ == '__main__' else __name__ + '.ext',
                       'bottle_%s').module
-
-
-def __getattr__(name):
-    """Module attributes that are built on first use to keep the import fast."""
-    if name == 'UTC':
-        from datetime import timezone
-        globals()['UTC'] = timezone.utc
-        return timezone.utc
-    raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 
 # -------------------------------------------------------------- Command line ----
