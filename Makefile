@@ -16,3 +16,18 @@ bench:
 clean:
 	rm -rf .venv build dist *.egg-info .pytest_cache
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Build the manual (docs/) as HTML into build/docs with Sphinx from its own venv,
+# .venv/docs (made again from the pinned docs/requirements.txt when that changes).
+# Warnings and broken references are errors (-W -n); quiet unless something fails.
+.PHONY: docs
+DOCS_VENV = .venv/docs
+docs: $(DOCS_VENV)/installed.stamp
+	@$(DOCS_VENV)/bin/sphinx-build -W -n -E -q --keep-going -b html docs build/docs
+
+$(DOCS_VENV)/installed.stamp: docs/requirements.txt
+	@rm -rf $(DOCS_VENV)
+	@$(PYTHON3) -m venv $(DOCS_VENV)
+	@$(DOCS_VENV)/bin/pip install -q --disable-pip-version-check -r docs/requirements.txt >$(DOCS_VENV)/pip.log 2>&1 \
+		|| { cat $(DOCS_VENV)/pip.log; exit 1; }
+	@touch $@
