@@ -968,6 +968,11 @@ def test_cookies_keyword_is_sent_with_one_request_on_top_of_the_jar():
     assert client.get('/').text == 'sid=abc; theme=dark'
 
 
+def test_cookies_keyword_of_the_wrong_type_raises_type_error():
+    with pytest.raises(TypeError, match='cookies= must be a dict or a list of'):
+        bottle.TestClient(echo_cookie_app).get('/', cookies='sid=abc')
+
+
 def test_the_jar_is_a_mapping_of_names_to_values():
     client = bottle.TestClient(echo_cookie_app)
     client.cookies['a'] = '1'
