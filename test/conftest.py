@@ -6,6 +6,7 @@ reference Bottle 0.13.4, say) to run the same tests against it and compare.
 """
 import os
 import sys
+import textwrap
 
 import pytest
 
@@ -28,3 +29,28 @@ def isolated_bottle_globals():
         bottle.debug(debug_before)
         bottle.TEMPLATE_PATH[:] = template_path_before
         bottle.TEMPLATES.clear()
+
+
+@pytest.fixture
+def importable(tmp_path, monkeypatch):
+    """Write modules into tmp_path, put it on sys.path and forget the modules afterwards.
+
+    ``importable('name.py', source)`` writes the dedented ``source`` to
+    ``tmp_path/name.py`` (``'pkg/__init__.py'``, ``'pkg/mod.py'`` for packages)
+    and returns the path. After the test every module imported from a top-level
+    name written this way is removed from ``sys.modules``.
+    """
+    monkeypatch.syspath_prepend(str(tmp_path))
+    created = []
+
+    def write(relative_path, source):
+        path = tmp_path / relative_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+        created.append(relative_path.split('/')[0].split('.py')[0])
+        return path
+
+    yield write
+    for name in list(sys.modules):
+        if any(name == top or name.startswith(top + '.') for top in created):
+            del sys.modules[name]

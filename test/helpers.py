@@ -89,3 +89,75 @@ def call_environ(app, environ):
 def call(app, path='/', method='GET', **kwargs):
     """Build an environ with :func:`make_environ` and call ``app`` with it."""
     return call_environ(app, make_environ(path, method, **kwargs))
+
+
+# --------------------------------------------------- Ports and test servers ----
+# The one way the suite picks ports. free_port() asks the kernel for a port that is
+# free now and releases it, so another process (the other test runs on this machine)
+# can bind it before our server does. Servers are therefore started through
+# start_on_free_port(): a start that fails with EADDRINUSE is retried on a new port.
+
+class PortTaken(Exception):
+    """A server could not listen on the port it was given: another process bound it first."""
+
+
+# How the servers and interpreters the suite starts say "EADDRINUSE".
+ADDRESS_IN_USE_MARKERS = ('Address already in use', 'address already in use', '[Errno 98]',
+                          'EADDRINUSE')
+
+
+def free_port(host='127.0.0.1'):
+    """A TCP port that is free on ``host`` (IPv4, or IPv6 when it contains ':') right now."""
+    import socket
+    family = socket.AF_INET6 if ':' in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def says_address_in_use(output):
+    """True if a server's output tells that its port was already taken."""
+    return any(marker in output for marker in ADDRESS_IN_USE_MARKERS)
+
+
+def start_on_free_port(start, host='127.0.0.1', attempts=10):
+    """Return ``start(port)`` for a free port of ``host``, retried on a new port while
+    it raises :class:`PortTaken` (the server lost its port to another process).
+
+    Raises PortTaken if every one of ``attempts`` ports was lost that way.
+    """
+    for _ in range(attempts):
+        try:
+            return start(free_port(host))
+        except PortTaken as taken:
+            last = taken
+    raise PortTaken('%d ports in a row were taken before the server could bind them; last: %s'
+                    % (attempts, last))
+
+
+# --------------------------------------------------- Test doubles ----
+
+def file_wrapper_double(prefix=b''):
+    """A ``wsgi.file_wrapper`` class for tests, as a server would provide one.
+
+    It streams the file it is handed in 64 KiB blocks (after ``prefix``, which lets a
+    test see that the wrapper was used) and closes the file on ``close()``. Every
+    file-like object it was handed is appended to the class's ``handed_over`` list.
+    """
+    class FileWrapper:
+        handed_over = []
+
+        def __init__(self, filelike, block_size=65536):
+            FileWrapper.handed_over.append(filelike)
+            self.filelike = filelike
+            self.block_size = block_size
+
+        def __iter__(self):
+            if prefix:
+                yield prefix
+            yield from iter(lambda: self.filelike.read(self.block_size), b'')
+
+        def close(self):
+            self.filelike.close()
+
+    return FileWrapper

@@ -12,7 +12,7 @@ from wsgiref.validate import validator
 import pytest
 
 import bottle
-from helpers import call, call_environ, make_environ
+from helpers import call, call_environ, file_wrapper_double, make_environ
 
 
 # --------------------------------------------------------------------------- helpers
@@ -263,23 +263,11 @@ def test_unsupported_return_type_gives_500():
 # --------------------------------------------------------------------------- output casting: files
 
 def test_file_like_is_passed_to_wsgi_file_wrapper():
-    handed_over = []
-
-    class FileWrapper:
-        def __init__(self, filelike, block_size=8192):
-            handed_over.append(filelike)
-            self.filelike = filelike
-
-        def __iter__(self):
-            return iter([b'via wrapper:', self.filelike.read()])
-
-        def close(self):
-            self.filelike.close()
-
+    file_wrapper = file_wrapper_double(prefix=b'via wrapper:')
     body = io.BytesIO(b'file content')
     app = app_returning(lambda: body)
-    r = call(app, '/', **{'wsgi.file_wrapper': FileWrapper})
-    assert handed_over == [body]
+    r = call(app, '/', **{'wsgi.file_wrapper': file_wrapper})
+    assert file_wrapper.handed_over == [body]
     assert r.body == b'via wrapper:file content'
 
 

@@ -17,30 +17,6 @@ from helpers import call
 
 # --------------------------------------------------------------------------- helpers
 
-@pytest.fixture
-def importable(tmp_path, monkeypatch):
-    """Write modules into tmp_path, put it on sys.path and forget the modules afterwards.
-
-    ``importable('name', source)`` writes ``name.py`` (or ``name/__init__.py``
-    for a dotted or package name given as ``'pkg/'``) and returns the path.
-    """
-    monkeypatch.syspath_prepend(str(tmp_path))
-    created = []
-
-    def write(relative_path, source):
-        path = tmp_path / relative_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(source))
-        top = relative_path.split('/')[0].split('.py')[0]
-        created.append(top)
-        return path
-
-    yield write
-    for name in list(sys.modules):
-        if any(name == top or name.startswith(top + '.') for top in created):
-            del sys.modules[name]
-
-
 def write_ini(tmp_path, text, name='app.ini'):
     path = tmp_path / name
     path.write_text(textwrap.dedent(text))

@@ -14,7 +14,6 @@ import socket
 import struct
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.parse
 import warnings
@@ -48,25 +47,6 @@ def forget_recorded_servers():
     RecordingServer.instances = []
     yield
     RecordingServer.instances = []
-
-
-@pytest.fixture
-def importable(tmp_path, monkeypatch):
-    """Write modules into tmp_path, put it on sys.path and forget the modules afterwards."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    created = []
-
-    def write(relative_path, source):
-        path = tmp_path / relative_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(source))
-        created.append(relative_path.split('/')[0].split('.py')[0])
-        return path
-
-    yield write
-    for name in list(sys.modules):
-        if any(name == top or name.startswith(top + '.') for top in created):
-            del sys.modules[name]
 
 
 # --------------------------------------------------------------------------- ServerAdapter basics

@@ -13,7 +13,7 @@ import time
 import pytest
 
 import bottle
-from helpers import call, make_environ, call_environ
+from helpers import call, call_environ, file_wrapper_double, make_environ
 
 HELLO = b'hello world'
 
@@ -115,24 +115,12 @@ def test_symlink_inside_the_root_is_followed(app):
 def test_large_file_is_streamed_through_the_file_wrapper(app, tree):
     data = os.urandom(3 * 1024 * 1024)
     (tree / 'big.bin').write_bytes(data)
-    handed_over = []
-
-    class FileWrapper:
-        def __init__(self, filelike, block_size=8192):
-            handed_over.append(filelike)
-            self.filelike = filelike
-
-        def __iter__(self):
-            return iter(lambda: self.filelike.read(65536), b'')
-
-        def close(self):
-            self.filelike.close()
-
-    environ = make_environ('/static/big.bin', **{'wsgi.file_wrapper': FileWrapper})
+    file_wrapper = file_wrapper_double()
+    environ = make_environ('/static/big.bin', **{'wsgi.file_wrapper': file_wrapper})
     r = call_environ(app, environ)
     assert r.body == data
-    assert len(handed_over) == 1 and hasattr(handed_over[0], 'read')
-    assert handed_over[0].closed
+    assert len(file_wrapper.handed_over) == 1 and hasattr(file_wrapper.handed_over[0], 'read')
+    assert file_wrapper.handed_over[0].closed
 
 
 def test_returned_response_can_be_raised(tree):
