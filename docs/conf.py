@@ -11,6 +11,7 @@ plain ``sphinx-build -W -n docs build/docs`` enforces them too:
   (``api.rst``), and so must the public members of its classes; a missing one
   is a warning (an error under ``-W``).
 """
+import builtins
 import os
 import re
 import sys
@@ -46,12 +47,14 @@ autodoc_typehints = 'signature'
 
 # The Python documentation is not reachable from every machine that builds this
 # manual (CI has no route to docs.python.org), so there is no intersphinx: a
-# reference to a standard-library name (``:func:`json.dumps```, a type hint
-# ``io.BytesIO``) stays plain text instead of being a "target not found" error.
-# Only names qualified by a standard-library module are let through; a broken
-# reference to a bottle name is still an error.
+# reference to a standard-library or built-in name (``:func:`json.dumps```,
+# ``:meth:`dict.update```, a type hint ``io.BytesIO``) stays plain text instead
+# of being a "target not found" error. Only names qualified by a standard module
+# or a built-in are let through; a broken reference to a bottle name is still
+# an error.
+_STANDARD_NAMES = set(sys.stdlib_module_names) | set(dir(builtins))
 nitpick_ignore_regex = [
-    (r'py:.*', r'(%s)(\..+)?' % '|'.join(sorted(map(re.escape, sys.stdlib_module_names)))),
+    (r'py:.*', r'(%s)(\..+)?' % '|'.join(sorted(map(re.escape, _STANDARD_NAMES)))),
     # Docstrings may point at private helpers (``:meth:`_cast```) for readers of
     # the source; private names are not in the reference, so these stay text.
     (r'py:.*', r'(.+\.)?_[A-Za-z0-9][\w]*'),
