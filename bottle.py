@@ -38,6 +38,7 @@ import threading
 import time
 import warnings
 from _collections_abc import MutableMapping as DictMixin  # collections.abc without its import cost
+from _weakref import ref as _weakref  # weakref.ref, without importing the weakref module
 
 # --------------------------------------------------------- Compatibility names ----
 # Bottle 0.13 ran on Python 2 and 3, exported helpers for both and re-exported many
@@ -756,8 +757,34 @@ def _is_function(obj):
 
 
 # --------------------------------------------------------------- Application ----
-# The Bottle class: routes, hooks, plugins and mounts of one application, and the
-# WSGI entry point that answers a request (Bottle.__call__ -> wsgi -> _handle -> _cast).
+# The Bottle class: the routes, hooks, plugins, error handlers, mounts and config of one
+# application, and its WSGI entry point. A request is answered by Bottle.__call__ ->
+# wsgi, which lets _handle route it and call the callback, then _cast turn the result
+# into bytes; the methods below stand in that order.
+
+#: The hooks an application offers (see :meth:`Bottle.add_hook`).
+_HOOK_NAMES = ('before_request', 'after_request', 'app_reset', 'config')
+
+#: Status codes whose responses never carry a body.
+_STATUS_WITHOUT_BODY = (100, 101, 204, 304)
+
+#: The environ key under which a request keeps what must be closed when it ends.
+_CLEANUP_KEY = 'bottle.request.cleanup'
+
+
+class _UnknownHookError(KeyError):
+    """A hook name that :class:`Bottle` does not offer (a KeyError, as in Bottle 0.13)."""
+
+    __str__ = Exception.__str__  # the message, not KeyError's quoted repr
+
+
+def _config_bool(value):
+    """Read a boolean setting: ``'false'``, ``'no'``, ``'off'`` and ``'0'`` (any case) and
+    the empty string are False, like config files spell them; other values by truth."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ('false', 'no', 'off', '0', '')
+    return bool(value)
+
 
 class Bottle(object):
     """A WSGI application: a set of routes plus the plugins, hooks and config they share.
@@ -767,62 +794,61 @@ class Bottle(object):
     ``app.config['catchall']`` and ``app.config['json.enable']``.
     """
 
-    __hook_names = ('before_request', 'after_request', 'app_reset', 'config')
-    __reversed_hooks = frozenset(['after_request'])
-
     def __init__(self, **kwargs):
-        self._hooks = dict((name, []) for name in self.__hook_names)
-        self._mounts = []
+        #: The :class:`Route` objects of this application, in the order they were added.
+        self.routes = []
+        #: Finds the route for a request and builds URLs from route names.
+        self.router = Router()
+        #: Error handler callbacks by status code (see :meth:`error`).
+        self.error_handler = {}
+        #: The installed plugins; the one installed last wraps the others.
+        self.plugins = []
         #: A :class:`ResourceManager` for application files.
         self.resources = ResourceManager()
-        #: List of installed :class:`Route` instances.
-        self.routes = []
-        #: Maps rules and methods to routes.
-        self.router = Router()
-        #: Maps status codes to error handler callbacks.
-        self.error_handler = {}
-        #: Installed plugins, outermost last.
-        self.plugins = []
-
-        #: A :class:`ConfigDict` for app specific configuration.
-        self.config = ConfigDict()
-        self.config._add_change_listener(functools.partial(self.trigger_hook, 'config'))
-        self.config._add_change_listener(self._reset_routes_on_json_change)
-        self.config.meta_set('catchall', 'validate', bool)
-        self.config['catchall'] = True
-        self.config._define('json.enable', default=True, validate=bool,
-                            help='Enable or disable automatic dict->json filter.')
-        self.config._define('json.ascii', default=False, validate=bool,
-                            help='Kept for Bottle 0.13 compatibility; has no effect.')
-        self.config._define('json.indent', default=True, validate=bool,
-                            help='Kept for Bottle 0.13 compatibility; has no effect.')
-        self.config._define('json.dump_func', default=None,
-                            help='If set, the function that turns dicts into JSON.')
-        if 'catchall' in kwargs:
-            depr(0, 13, 'Bottle(catchall) keyword argument.',
-                 "The 'catchall' setting is now part of the app configuration."
-                 " Fix: `app.config['catchall'] = False`")
-            self.config['catchall'] = kwargs['catchall']
-        if 'autojson' in kwargs:
-            depr(0, 13, 'Bottle(autojson) keyword argument.',
-                 "The 'autojson' setting is now part of the app configuration."
-                 " Fix: `app.config['json.enable'] = False`")
-            self.config['json.enable'] = bool(kwargs['autojson'])
+        self._hooks = {name: [] for name in _HOOK_NAMES}
+        self._mounts = []  # (prefix, application) of every mount() below this one
+        #: The application configuration, a :class:`ConfigDict`.
+        self.config = self._initial_config(kwargs)
         self.install(JSONPlugin())
         self.install(TemplatePlugin())
 
-    #: If true (default), handle all exceptions. Turn off to let debugging middleware handle exceptions.
+    def _initial_config(self, kwargs):
+        """The ConfigDict of a new application: bottle's own keys, listeners and the
+        deprecated ``catchall``/``autojson`` keyword arguments."""
+        config = ConfigDict()
+        config._add_change_listener(functools.partial(self.trigger_hook, 'config'))
+        config._add_change_listener(self._reset_routes_on_json_change)
+        config._define('catchall', default=True, validate=_config_bool,
+                       help='Turn exceptions into 500 pages (off: let them reach the server).')
+        config._define('json.enable', default=True, validate=_config_bool,
+                       help='Return dicts from callbacks as JSON.')
+        config._define('json.ascii', default=False, validate=_config_bool,
+                       help='Accepted for Bottle 0.13 compatibility; has no effect.')
+        config._define('json.indent', default=True, validate=_config_bool,
+                       help='Accepted for Bottle 0.13 compatibility; has no effect.')
+        config._define('json.dump_func', default=None,
+                       help='The function that turns dicts into JSON (default json.dumps).')
+        for option, key in (('catchall', 'catchall'), ('autojson', 'json.enable')):
+            if option in kwargs:
+                depr(0, 13, 'The %r keyword argument of Bottle().' % option,
+                     "Set app.config[%r] instead." % key)
+                config[key] = kwargs[option]
+        return config
+
+    #: If true (the default), exceptions of callbacks become 500 pages; turn it off to let
+    #: debugging middleware see them.
     catchall = DictProperty('config', 'catchall')
 
     def __setattr__(self, name, value):
-        descriptor = getattr(type(self), name, None)
-        if hasattr(descriptor, '__set__'):
+        """Set an attribute once: plugins that claim the same name get an AttributeError."""
+        if hasattr(getattr(type(self), name, None), '__set__'):
             return object.__setattr__(self, name, value)
         if name in self.__dict__:
             raise AttributeError('Attribute %s already defined. Plugin conflict?' % name)
         self.__dict__[name] = value
 
     def _reset_routes_on_json_change(self, config, key, value):
+        """The JSON plugin reads its settings when it is applied: re-apply it on changes."""
         if key.startswith('json.') or key == 'autojson':
             for route in self.routes:
                 route.reset()
@@ -835,13 +861,17 @@ class Bottle(object):
         Hooks: ``before_request`` (before each request is routed),
         ``after_request`` (after each request, in reverse order of
         registration), ``app_reset`` (after :meth:`reset`) and ``config``
-        (on every config change, with ``(config, key, value)``).
+        (on every config change, with ``(config, key, value)`` as in Bottle 0.13.4).
+
+        :raises KeyError: ``name`` is not one of these hooks.
         """
-        hooks = self._hooks.setdefault(name, [])
-        if name in self.__reversed_hooks:
-            hooks.insert(0, func)
+        if name not in self._hooks:
+            raise _UnknownHookError('Unknown hook %r: an application has the hooks %s.'
+                                    % (name, ', '.join(_HOOK_NAMES)))
+        if name == 'after_request':
+            self._hooks[name].insert(0, func)
         else:
-            hooks.append(func)
+            self._hooks[name].append(func)
 
     def remove_hook(self, name, func):
         """Detach ``func`` from hook ``name``. Returns True if it was attached."""
@@ -851,7 +881,7 @@ class Bottle(object):
 
     def trigger_hook(self, __name, *args, **kwargs):
         """Call every callback attached to a hook; return their results as a list."""
-        return [hook(*args, **kwargs) for hook in self._hooks.get(__name, ())[:]]
+        return [hook(*args, **kwargs) for hook in list(self._hooks.get(__name, ()))]
 
     def hook(self, name):
         """Decorator form of :meth:`add_hook`."""
@@ -868,14 +898,18 @@ class Bottle(object):
         ``app`` is a Bottle instance or any WSGI callable. Requests for
         ``prefix/...`` are passed on with ``SCRIPT_NAME`` and ``PATH_INFO``
         shifted, so the mounted app sees paths relative to its mount point.
-        A prefix without a trailing slash also matches itself. Route options
-        apply to the proxy route; plugins are skipped unless ``skip`` says
-        otherwise. A Bottle application mounted to ``/`` is merged instead
-        (see :meth:`merge`).
+        The named routes of a mounted Bottle app can be built with this
+        application's :meth:`get_url`. A prefix should end with ``/``; one
+        without (deprecated, as in Bottle 0.13) also matches itself. Route
+        options apply to the proxy route; plugins are skipped unless ``skip``
+        says otherwise. A Bottle application mounted to ``/`` is merged
+        instead (see :meth:`merge`).
+
+        :raises ValueError: a prefix that does not start with ``/``, or a WSGI
+            application (or options) for ``/``.
         """
         if isinstance(app, str) and not isinstance(prefix, str):
-            depr(0, 10, 'Parameter order of Bottle.mount() changed.',
-                 'Use app.mount(prefix, app).')
+            depr(0, 10, 'Parameter order of Bottle.mount() changed.', 'Use app.mount(prefix, app).')
             prefix, app = app, prefix
         if not isinstance(prefix, str) or not prefix.startswith('/'):
             raise ValueError("Mount prefix must start with '/': %r" % (prefix,))
@@ -885,17 +919,22 @@ class Bottle(object):
                 return self.merge(app)
             raise ValueError('Only Bottle applications (without route options) can be'
                              ' mounted to "/": %r' % (app,))
+        if not prefix.endswith('/'):
+            depr(0, 13, 'Mount prefix %r does not end with a slash.' % prefix,
+                 'Mount at %r; add a redirect from %r to it if you need one.'
+                 % (prefix + '/', prefix))
         if isinstance(app, Bottle):
             app.config['_mount.prefix'] = prefix
             app.config['_mount.app'] = self
-        self._mounts.append(app)
-        options.setdefault('skip', True)
-        options.setdefault('method', 'PROXY')
-        options.setdefault('mountpoint', {'prefix': prefix, 'target': app})
-        options['callback'] = _make_mount_callback(app, len(segments))
-        self.route('/%s/<:re:.*>' % '/'.join(segments), **options)
+        self._mounts.append((prefix, app))
+        route_options = dict(options, callback=_make_mount_callback(app, len(segments)))
+        route_options.setdefault('skip', True)
+        route_options.setdefault('method', 'PROXY')
+        route_options.setdefault('mountpoint', {'prefix': prefix, 'target': app})
+        below = '/' + '/'.join(segments)
+        self.route(below + '/<:re:.*>', **route_options)
         if not prefix.endswith('/'):
-            self.route('/' + '/'.join(segments), **options)
+            self.route(below, **route_options)
 
     def merge(self, routes):
         """Add the routes of another application (or a list of routes) to this one.
@@ -914,6 +953,8 @@ class Bottle(object):
 
         A plugin is a decorator-like callable or an object with ``apply``
         (plugin API v2); its ``setup(app)`` is called first if present.
+
+        :raises TypeError: the plugin is neither callable nor has ``apply``.
         """
         if hasattr(plugin, 'setup'):
             plugin.setup(self)
@@ -973,13 +1014,51 @@ class Bottle(object):
         return self.router.match(environ)
 
     def get_url(self, routename, **kargs):
-        """Return the URL of a named route, below the SCRIPT_NAME of the current request."""
+        """Return the URL path of a named route, for links in the current request.
+
+        Routes of Bottle applications mounted on this one are found too, with
+        their prefix. The URL starts with the ``SCRIPT_NAME`` this application
+        answers below (for a mounted application: its mount prefix, also
+        outside of a request). Keyword arguments fill the wildcards; the others
+        become the query string.
+
+        :raises RouteBuildError: no route has that name, or a wildcard value is missing.
+        """
+        owner = self._route_owner(routename)
+        if owner is None:
+            raise RouteBuildError('No route named %r in %r or the applications mounted on it.'
+                                  % (routename, self))
+        below, app = owner
+        location = below + app.router.build(routename, **kargs)
+        return self._url_root() + location.lstrip('/')
+
+    def _route_owner(self, routename):
+        """``(path prefix, application)`` of the app whose router knows ``routename``:
+        this one (prefix ``''``) or one mounted below it; None if none does."""
+        if routename in self.router.builder:
+            return '', self
+        for prefix, app in self._mounts:
+            found = app._route_owner(routename) if isinstance(app, Bottle) else None
+            if found is not None:
+                return prefix.rstrip('/') + found[0], found[1]
+        return None
+
+    def _url_root(self):
+        """The path this application answers below, with a trailing slash.
+
+        While the application answers a request that is the request's
+        SCRIPT_NAME; a mounted application otherwise adds its prefix to its
+        parent's root; else the current request's SCRIPT_NAME, or ``/``.
+        """
         try:
-            script_name = request.environ.get('SCRIPT_NAME', '').strip('/')
-        except RuntimeError:  # called outside of a request
-            script_name = ''
-        location = self.router.build(routename, **kargs).lstrip('/')
-        return ('/%s/' % script_name if script_name else '/') + location
+            environ = request.environ
+        except RuntimeError:  # no request in this thread
+            environ = {}
+        parent = self.config.get('_mount.app')
+        if parent is not None and environ.get('bottle.app') is not self:
+            return parent._url_root() + self.config['_mount.prefix'].strip('/') + '/'
+        script_name = _latin1_to_unicode(environ.get('SCRIPT_NAME', '')).strip('/')
+        return '/%s/' % script_name if script_name else '/'
 
     def add_route(self, route):
         """Add a :class:`Route` object (see :meth:`route` for the usual way)."""
@@ -1002,22 +1081,21 @@ class Bottle(object):
         :param apply: a plugin or list of plugins for this route only.
         :param skip: plugins (instances, classes, names) not to apply, or True.
         Other keyword arguments become the route's config.
-        """
-        if callable(path):
-            path, callback = None, path
-        plugins = makelist(apply)
-        skiplist = makelist(skip)
 
-        def decorator(callback):
-            if isinstance(callback, str):
-                callback = load(callback)
-            for rule in makelist(path) or yieldroutes(callback):
+        :raises RouteSyntaxError: a rule cannot be parsed.
+        """
+        if callable(path):  # used as a decorator without arguments: @app.route
+            callback, path = path, None
+        route_options = dict(config, name=name, plugins=makelist(apply), skiplist=makelist(skip))
+
+        def add_routes(target):
+            if isinstance(target, str):
+                target = load(target)
+            for rule in makelist(path) or yieldroutes(target):
                 for verb in makelist(method):
-                    route = Route(self, rule, verb.upper(), callback, name=name,
-                                  plugins=plugins, skiplist=skiplist, **config)
-                    self.add_route(route)
-            return callback
-        return decorator(callback) if callback else decorator
+                    self.add_route(Route(self, rule, verb.upper(), target, **route_options))
+            return target
+        return add_routes(callback) if callback else add_routes
 
     def get(self, path=None, method='GET', **options):
         """Like :meth:`route` with ``method='GET'``."""
@@ -1043,7 +1121,8 @@ class Bottle(object):
         """Decorator that registers an error handler for an HTTP status code.
 
         The handler gets the :class:`HTTPError` and returns the body, like a
-        route callback. Usable as ``app.error(404, handler)`` too.
+        route callback (a dict becomes JSON). Usable as
+        ``app.error(404, handler)`` too.
         """
         def decorator(callback):
             if isinstance(callback, str):
@@ -1059,201 +1138,233 @@ class Bottle(object):
         return tob(template(ERROR_PAGE_TEMPLATE, e=res, DEBUG=DEBUG, request=request,
                             template_settings=dict(name='__ERROR_PAGE_TEMPLATE')))
 
-    # Answering requests ----------------------------------------------------
+    # Answering requests: __call__ -> wsgi -> _handle, then _cast -----------
+
+    def __call__(self, environ, start_response):
+        """Each instance of :class:`Bottle` is a WSGI application (see :meth:`wsgi`)."""
+        return self.wsgi(environ, start_response)
+
+    def wsgi(self, environ, start_response):
+        """The WSGI interface: answer one request.
+
+        Routes the request and calls its callback (:meth:`_handle`), turns the
+        result into bytes (:meth:`_cast`) and starts the response. The body
+        iterable it returns releases the request's temporary files when the
+        server closes it.
+        """
+        try:
+            body = self._cast(self._handle(environ))
+            if response._status_code in _STATUS_WITHOUT_BODY or \
+                    environ['REQUEST_METHOD'] == 'HEAD':
+                _close_quietly(body)
+                body = []
+            status = response._status_line
+            if not status.isascii():
+                status = response._wsgi_status_line()
+            start_response(status, response.headerlist, environ.pop('bottle.exc_info', None))
+        except Exception:
+            if isinstance(sys.exc_info()[1], MemoryError) or not self.catchall:
+                raise
+            body = self._critical_error(environ, start_response)
+        cleanup = environ.get(_CLEANUP_KEY)
+        if cleanup:
+            body = _closeiter(body, [getattr(body, 'close', None)] + cleanup)
+        return body
 
     def _handle(self, environ):
-        """Route the request, call the callback and return its result (or an HTTPResponse)."""
+        """Route the request and call its callback.
+
+        Returns what the callback returned, or the HTTPResponse (an error
+        included) that answers the request instead; an HTTPResponse is applied
+        to ``response`` already. The ``after_request`` hooks run in any case.
+        """
         environ['bottle.app'] = self
         request.bind(environ)
         response.bind()
-        path = environ['bottle.raw_path'] = environ.get('PATH_INFO', '')
-        if not path.isascii():
-            try:
-                environ['PATH_INFO'] = path.encode('latin1').decode('utf8')
-            except UnicodeError:
-                error = HTTPError(400, 'Invalid path string. Expected UTF-8')
-                error.apply(response)
-                return error
+        refused = self._decode_path_info(environ)
+        if refused is not None:
+            refused.apply(response)
+            return refused
         try:
-            while True:
-                out = None
-                try:
-                    if self._hooks['before_request']:
-                        self.trigger_hook('before_request')
-                    route, args = self.router.match(environ)
-                    environ['route.handle'] = environ['bottle.route'] = route
-                    environ['route.url_args'] = args
-                    out = route.call(**args)
-                    break
-                except HTTPResponse as answer:
-                    out = answer
-                    break
-                except RouteReset:
-                    depr(0, 13, 'RouteReset exception deprecated',
-                         'Call route.reset() and send a new request instead.')
-                    route.reset()
-                    continue
-                finally:
-                    if isinstance(out, HTTPResponse):
-                        out.apply(response)
-                    if self._hooks['after_request']:
-                        try:
-                            self.trigger_hook('after_request')
-                        except HTTPResponse as answer:
-                            out = answer
-                            out.apply(response)
-        except (KeyboardInterrupt, SystemExit, MemoryError):
-            raise
-        except Exception as error:
-            if not self.catchall:
-                raise
-            out = self._internal_error(environ, error)
+            out = self._call_callback(environ)
+        except Exception:
+            out = self._internal_error(environ)
+        if isinstance(out, HTTPResponse):
             out.apply(response)
+        if self._hooks['after_request']:
+            try:
+                self.trigger_hook('after_request')
+            except HTTPResponse as answer:
+                out = answer
+                out.apply(response)
+            except Exception:
+                out = self._internal_error(environ)
+                out.apply(response)
         return out
 
     @staticmethod
-    def _internal_error(environ, error, message='Internal Server Error'):
-        """Log the current exception to wsgi.errors and return an HTTPError 500 for it."""
+    def _decode_path_info(environ):
+        """Decode PATH_INFO (bytes as latin-1, PEP 3333) as UTF-8 in place, keeping the
+        raw value in ``bottle.raw_path``; an HTTPError 400 if it is not UTF-8."""
+        path = environ['bottle.raw_path'] = environ.get('PATH_INFO', '')
+        if path.isascii():
+            return None
+        try:
+            environ['PATH_INFO'] = path.encode('latin1').decode('utf8')
+        except UnicodeError:
+            return HTTPError(400, 'Invalid path string. Expected UTF-8')
+        return None
+
+    def _call_callback(self, environ):
+        """The ``before_request`` hooks, routing and the route's callback: returns the
+        callback's result or the HTTPResponse raised on the way."""
+        try:
+            if self._hooks['before_request']:
+                self.trigger_hook('before_request')
+            route, args = self.router.match(environ)
+            environ['route.handle'] = environ['bottle.route'] = route
+            environ['route.url_args'] = args
+            try:
+                return route.call(**args)
+            except RouteReset:  # a plugin asked for its route to be rebuilt: once more
+                depr(0, 13, 'RouteReset exception deprecated',
+                     'Call route.reset() and send a new request instead.')
+                route.reset()
+                return route.call(**args)
+        except HTTPResponse as answer:
+            return answer
+
+    def _internal_error(self, environ, message='Internal Server Error'):
+        """Turn the exception being handled into a logged HTTPError 500.
+
+        Call it from an ``except Exception`` clause. A MemoryError, and any
+        exception when :attr:`catchall` is off, is re-raised instead. The
+        traceback goes to ``wsgi.errors`` and rides along on the error (shown
+        on the error page in debug mode).
+        """
+        exc_info = sys.exc_info()
+        if isinstance(exc_info[1], MemoryError) or not self.catchall:
+            raise exc_info[1]
         from traceback import format_exc
         stacktrace = format_exc()
         errors = environ.get('wsgi.errors') or sys.stderr
         errors.write(stacktrace)
         errors.flush()
-        environ['bottle.exc_info'] = sys.exc_info()
-        return HTTPError(500, message, error, stacktrace)
+        environ['bottle.exc_info'] = exc_info
+        return HTTPError(500, message, exc_info[1], stacktrace)
 
     def _cast(self, out, peek=None):
-        """Turn a callback result into an iterable of bytes, setting Content-Length if known.
-
-        Handles (in this order) false values, str/bytes and lists of them,
-        HTTPError (through the error handlers) and HTTPResponse, file-likes,
-        and other iterables, whose first non-empty item decides their type.
+        """Turn what a callback returned into an iterable of bytes for the server,
+        setting Content-Length where it is known. ``peek`` is unused (0.13 API).
         """
+        # Text, and lists of text or bytes, become one block of bytes.
         if isinstance(out, str):
             out = out.encode(response.charset)
-        elif isinstance(out, (tuple, list)) and out and isinstance(out[0], (bytes, str)):
-            out = out[0][0:0].join(out)
-            if isinstance(out, str):
-                out = out.encode(response.charset)
+        elif isinstance(out, (list, tuple)) and out and isinstance(out[0], (str, bytes)):
+            out = self._joined(out)
+        # A block of bytes, or an empty result (None, '', [], ...), has a known length.
         if isinstance(out, bytes) or not out:
             headers = response._headers
             if 'Content-Length' not in headers:
                 headers['Content-Length'] = [str(len(out)) if out else '0']
             return [out] if out else []
+        # Errors are rendered by the error handlers; other responses bring their body.
         if isinstance(out, HTTPError):
             out.apply(response)
             return self._cast(self._render_error(out))
         if isinstance(out, HTTPResponse):
             out.apply(response)
             return self._cast(out.body)
+        # Files are streamed, by the server's wsgi.file_wrapper (sendfile) if it has one.
         if hasattr(out, 'read'):
-            environ = request.environ
-            if 'wsgi.file_wrapper' in environ:
-                return environ['wsgi.file_wrapper'](out)
+            file_wrapper = request.environ.get('wsgi.file_wrapper')
+            if file_wrapper is not None:
+                return file_wrapper(out)
             if hasattr(out, 'close') or not hasattr(out, '__iter__'):
                 return WSGIFileWrapper(out)
+        # Anything else must be an iterable of text or bytes.
         return self._cast_iterable(out)
+
+    @staticmethod
+    def _joined(chunks):
+        """The text and bytes items of a list as one bytes object (text encoded)."""
+        if all(type(chunk) is bytes for chunk in chunks):
+            return b''.join(chunks)
+        charset = response.charset
+        return b''.join(chunk.encode(charset) if isinstance(chunk, str) else chunk
+                        for chunk in chunks)
+
+    def _cast_iterable(self, out):
+        """Stream an iterable result. Its first non-empty item is fetched before the
+        response starts, so that an error or HTTPResponse raised there can still
+        answer the request; text items are encoded as they are sent."""
+        try:
+            items = iter(out)
+        except TypeError:
+            return self._cast(HTTPError(500, 'Unsupported response type: %s' % type(out)))
+        try:
+            first = next(item for item in items if item)
+        except StopIteration:
+            _close_quietly(out)
+            return self._cast('')
+        except HTTPResponse as answer:
+            first = answer
+        except Exception:
+            first = self._internal_error(request.environ, 'Unhandled exception')
+        if isinstance(first, HTTPResponse):
+            _close_quietly(out)
+            return self._cast(first)
+        if not isinstance(first, (bytes, str)):
+            _close_quietly(out)
+            return self._cast(HTTPError(500, 'Unsupported response type: %s' % type(first)))
+        chunks = _encoded_items(first, items, response.charset)
+        if hasattr(out, 'close'):
+            chunks = _closeiter(chunks, out.close)
+        return chunks
 
     def _render_error(self, error):
         """Return the body the error handler for ``error`` produces.
 
         Should the handler fail or return another HTTPError, the default
-        error page is used, so a broken handler cannot loop.
+        error page is used, so a broken handler cannot loop. A dict becomes
+        JSON, dumped as the application's config says.
         """
         handler = self.error_handler.get(error.status_code, self.default_error_handler)
         try:
             body = handler(error)
         except HTTPResponse as answer:
             body = answer
-        except (KeyboardInterrupt, SystemExit, MemoryError):
-            raise
-        except Exception as failure:
-            if not self.catchall:
-                raise
-            body = self._internal_error(request.environ, failure, 'Error handler failed.')
+        except Exception:
+            body = self._internal_error(request.environ, 'Error handler failed.')
         if isinstance(body, HTTPError):
             body.apply(response)
-            body = self.default_error_handler(body)
-        elif isinstance(body, dict) and self.config.get('json.enable', True):
+            return self.default_error_handler(body)
+        if isinstance(body, dict) and _config_bool(self.config.get('json.enable', True)):
             json_plugin = next((p for p in self.plugins if isinstance(p, JSONPlugin)), None)
             if json_plugin is not None:
-                body = json_plugin.dumps(body)
                 response._headers['Content-Type'] = ['application/json']
+                return json_plugin._dumps_function(self.config)(body)
         return body
 
-    def _cast_iterable(self, out):
-        """Peek at the first non-empty item of an iterable to decide how to send it."""
-        try:
-            iterator = iter(out)
-        except TypeError:
-            return self._cast(HTTPError(500, 'Unsupported response type: %s' % type(out)))
-        try:
-            first = next(iterator)
-            while not first:
-                first = next(iterator)
-        except StopIteration:
-            _close_quietly(out)
-            return self._cast('')
-        except HTTPResponse as answer:
-            first = answer
-        except (KeyboardInterrupt, SystemExit, MemoryError):
-            raise
-        except Exception as error:
-            if not self.catchall:
-                raise
-            first = self._internal_error(request.environ, error, 'Unhandled exception')
-        if isinstance(first, HTTPResponse):
-            _close_quietly(out)
-            return self._cast(first)
-        if isinstance(first, (bytes, str)):
-            charset = response.charset
-            chunks = (chunk.encode(charset) if isinstance(chunk, str) else chunk
-                      for chunk in itertools.chain([first], iterator))
-        else:
-            _close_quietly(out)
-            return self._cast(HTTPError(500, 'Unsupported response type: %s' % type(first)))
-        if hasattr(out, 'close'):
-            chunks = _closeiter(chunks, out.close)
-        return chunks
+    def _critical_error(self, environ, start_response):
+        """The last resort when even the error handling failed: a minimal 500 page.
 
-    def wsgi(self, environ, start_response):
-        """The WSGI interface: answer one request."""
-        try:
-            out = self._cast(self._handle(environ))
-            if response._status_code in (100, 101, 204, 304) or environ['REQUEST_METHOD'] == 'HEAD':
-                _close_quietly(out)
-                out = []
-            exc_info = environ.pop('bottle.exc_info', None)
-            status = response._status_line
-            if not status.isascii():
-                status = response._wsgi_status_line()
-            start_response(status, response.headerlist, exc_info)
-            return out
-        except (KeyboardInterrupt, SystemExit, MemoryError):
-            raise
-        except Exception as error:
-            if not self.catchall:
-                raise
-            return self._critical_error(environ, start_response, error)
-
-    def _critical_error(self, environ, start_response, error):
-        """Last resort when even the error handling failed: a minimal 500 page."""
+        Called from an ``except`` clause; the traceback goes to ``wsgi.errors``
+        (and onto the page in debug mode).
+        """
         from traceback import format_exc
+        stacktrace = format_exc()
         page = '<h1>Critical error while processing request: %s</h1>' % html_escape(
-            environ.get('PATH_INFO', '/'))
+            _latin1_to_unicode(environ.get('PATH_INFO', '/')))
         if DEBUG:
             page += ('<h2>Error:</h2>\n<pre>\n%s\n</pre>\n<h2>Traceback:</h2>\n<pre>\n%s\n</pre>\n'
-                     % (html_escape(repr(error)), html_escape(format_exc())))
+                     % (html_escape(repr(sys.exc_info()[1])), html_escape(stacktrace)))
         errors = environ.get('wsgi.errors') or sys.stderr
-        errors.write(format_exc())
+        errors.write(stacktrace)
         errors.flush()
-        headers = [('Content-Type', 'text/html; charset=UTF-8')]
-        start_response('500 INTERNAL SERVER ERROR', headers, sys.exc_info())
-        return [tob(page)]
-
-    def __call__(self, environ, start_response):
-        """Each instance of :class:`Bottle` is a WSGI application."""
-        return self.wsgi(environ, start_response)
+        start_response('500 INTERNAL SERVER ERROR', [('Content-Type', 'text/html; charset=UTF-8')],
+                       sys.exc_info())
+        return [page.encode('utf8')]
 
     def __enter__(self):
         """Use this application as default for all module-level shortcuts."""
@@ -1261,10 +1372,18 @@ class Bottle(object):
         return self
 
     def __exit__(self, exc_type, exc_value, traceback):
+        """Restore the previous default application."""
         default_app.pop()
 
     def __repr__(self):
         return '<%s object at %#x with %d routes>' % (type(self).__name__, id(self), len(self.routes))
+
+
+def _encoded_items(first, rest, charset):
+    """Yield ``first`` and then the items of ``rest`` as bytes (text encoded with ``charset``)."""
+    yield first.encode(charset) if isinstance(first, str) else first
+    for item in rest:
+        yield item.encode(charset) if isinstance(item, str) else item
 
 
 def _close_quietly(obj):
@@ -2647,82 +2766,90 @@ _UNSET = object()
 
 
 class ConfigDict(dict):
-    """A dict for configuration with dotted keys, metadata, loaders and overlays.
+    """A dict for configuration: string keys (dotted for namespaces), metadata, loaders
+    for files and dicts, change listeners, and overlays.
 
-    Keys must be strings. Each key can carry metadata (:meth:`meta_set`); a
-    ``filter`` meta converts values on assignment. Change listeners (the
-    application's ``config`` hook) hear about every change. An *overlay*
-    (:meth:`_make_overlay`) reads through to its source until it overrides
-    a key, and sees later changes of the source.
+    Metadata per key (:meth:`meta_set`): a ``filter`` converts every value set
+    for the key, then a ``validate`` callable checks or converts it (raising
+    to refuse it); ``help`` documents the key. Change listeners, such as the
+    application's ``config`` hook, hear about every change. An *overlay*
+    (:meth:`_make_overlay`, the config of a route) reads through to its source
+    until it sets a key itself, and follows later changes of the source.
+
+    :raises TypeError: a key that is not a string.
     """
 
     __slots__ = ('_meta', '_change_listener', '_overlays', '_virtual_keys', '_source',
                  '__weakref__')
 
     def __init__(self):
-        self._meta = {}
-        self._change_listener = []
-        self._overlays = []       # weak references to overlays of this dict
-        self._source = None       # the dict this one is an overlay of
-        self._virtual_keys = set()  # keys whose value comes from the source
+        self._meta = {}              # key -> {metafield: value}; shared with overlays
+        self._change_listener = []   # callables(config, key, new value or None)
+        self._overlays = {}          # id -> weak reference of each overlay of this dict
+        self._source = None          # the dict this one is an overlay of, if any
+        self._virtual_keys = set()   # keys whose value is the source's, not set here
+
+    # Loading ---------------------------------------------------------------
 
     def load_module(self, name, squash=True):
-        """Load the upper-case globals of a module (import path) as config.
-
-        With ``squash``, nested dicts become dotted keys (see :meth:`load_dict`).
-        """
+        """Load the upper-case globals of the module ``name`` (an import path) and
+        return this dict. With ``squash``, nested dicts become dotted keys
+        (see :meth:`load_dict`)."""
         module = load(name)
-        values = dict((key, getattr(module, key)) for key in dir(module) if key.isupper())
+        settings = {key: getattr(module, key) for key in dir(module) if key.isupper()}
         if squash:
-            self.load_dict(values)
-        else:
-            self.update(values)
+            return self.load_dict(settings)
+        self.update(settings)
         return self
 
     def load_config(self, filename, **options):
-        """Load an ini-style file (or list of files) with :mod:`configparser`.
+        """Load an ini-style file (or list of files) and return this dict.
 
-        Keys become ``section.key``; keys of the ``[bottle]`` and ``[ROOT]``
-        sections go to the top level. ``options`` are passed to
-        :class:`configparser.ConfigParser` (extended interpolation by default).
-        Raises :exc:`configparser.Error` for a malformed file.
+        An option ``key`` of section ``[name]`` becomes ``name.key``; those of
+        the sections ``[bottle]`` and ``[ROOT]`` stay top-level keys. Keys are
+        lower case; values are strings (keys bottle defines convert them, see
+        :class:`Bottle`). ``options`` go to :class:`configparser.ConfigParser`
+        (extended ``${section:key}`` interpolation by default).
+
+        :raises configparser.Error: the file is malformed.
         """
         import configparser
         options.setdefault('allow_no_value', True)
         options.setdefault('interpolation', configparser.ExtendedInterpolation())
         parser = configparser.ConfigParser(**options)
         parser.read(filename)
-        for section in parser.sections():
-            for key in parser.options(section):
-                value = parser.get(section, key)
-                if section not in ('bottle', 'ROOT'):
-                    key = section + '.' + key
-                self[key.lower()] = value
+        for section_name in parser.sections():
+            section = parser[section_name]
+            namespace = '' if section_name in ('bottle', 'ROOT') else section_name + '.'
+            for option in section:
+                self[(namespace + option).lower()] = section[option]
         return self
 
     def load_dict(self, source, namespace=''):
-        """Load a (nested) dict; nested keys become dotted keys under ``namespace``.
+        """Load a (nested) dict and return this dict: ``{'a': {'b': 1}}`` sets ``a.b``.
 
-        ``{'a': {'b': 1}}`` gives ``{'a.b': 1}``. Raises TypeError for non-str keys.
+        :param namespace: a prefix for every key (``namespace.key``).
+        :raises TypeError: a key that is not a string.
         """
         for key, value in source.items():
             if not isinstance(key, str):
-                raise TypeError('Key has type %r (not a string)' % type(key))
-            full_key = (namespace + '.' + key).strip('.')
+                raise TypeError('Config key %r has type %s, not a string.'
+                                % (key, type(key).__name__))
+            dotted = '%s.%s' % (namespace, key) if namespace else key
             if isinstance(value, dict):
-                self.load_dict(value, namespace=full_key)
+                self.load_dict(value, dotted)
             else:
-                self[full_key] = value
+                self[dotted] = value
         return self
 
     def update(self, *a, **ka):
-        """Like dict.update; a leading string argument is a namespace prefix for all keys."""
-        prefix = ''
-        if a and isinstance(a[0], str):
-            prefix = a[0].strip('.') + '.'
-            a = a[1:]
-        for key, value in dict(*a, **ka).items():
-            self[prefix + key] = value
+        """Like :meth:`dict.update`; a first argument that is a string is a namespace:
+        ``update('db', host='x')`` sets ``db.host``."""
+        namespace, pairs = '', a
+        if pairs and isinstance(pairs[0], str):
+            namespace, pairs = pairs[0].strip('.') + '.', pairs[1:]
+        for key, value in dict(*pairs, **ka).items():
+            self[namespace + key] = value
 
     def setdefault(self, key, value=None):
         """Set ``key`` to ``value`` if it is missing; return its value."""
@@ -2730,61 +2857,76 @@ class ConfigDict(dict):
             self[key] = value
         return self[key]
 
+    # Setting and deleting ----------------------------------------------------
+
     def __setitem__(self, key, value):
+        """Set ``key`` (its filter and validator applied) here and in overlays that do
+        not set it themselves."""
         if not isinstance(key, str):
-            raise TypeError('Key has type %r (not a string)' % type(key))
+            raise TypeError('Config key %r has type %s, not a string.'
+                            % (key, type(key).__name__))
+        meta = self._meta.get(key)
+        if meta:
+            if 'filter' in meta:
+                value = meta['filter'](value)
+            if 'validate' in meta:
+                value = meta['validate'](value)
         self._virtual_keys.discard(key)
-        value = self.meta_get(key, 'filter', lambda x: x)(value)
-        if key in self and self[key] is value:
-            return
-        self._on_change(key, value)
-        dict.__setitem__(self, key, value)
-        for overlay in self._iter_overlays():
-            overlay._set_virtual(key, value)
+        self._store(key, value)
 
     def __delitem__(self, key):
+        """Delete ``key``; in an overlay, a key the source has falls back to its value.
+
+        :raises KeyError: the key is missing, or only read through from the source.
+        """
         if key not in self:
             raise KeyError(key)
         if key in self._virtual_keys:
             raise KeyError('Virtual keys cannot be deleted: %s' % key)
         if self._source is not None and key in self._source:
-            # The source has a value: fall back to it.
-            dict.__delitem__(self, key)
-            self._set_virtual(key, self._source[key])
-        else:
-            self._on_change(key, None)
-            dict.__delitem__(self, key)
-            for overlay in self._iter_overlays():
-                overlay._delete_virtual(key)
+            self._virtual_keys.add(key)
+            self._store(key, self._source[key])
+            return
+        self._notify(key, None)
+        dict.__delitem__(self, key)
+        for overlay in self._live_overlays():
+            overlay._forget_inherited(key)
 
-    def _set_virtual(self, key, value):
-        """Take a value from the source, unless this dict overrides the key."""
+    def _store(self, key, value):
+        """Keep ``value`` for ``key``, tell the listeners if it changed, pass it on."""
+        if key in self and self[key] is value:
+            return
+        self._notify(key, value)
+        dict.__setitem__(self, key, value)
+        for overlay in self._live_overlays():
+            overlay._inherit(key, value)
+
+    def _inherit(self, key, value):
+        """The source set ``key``: take its value, unless this dict set the key itself."""
         if key in self and key not in self._virtual_keys:
             return
         self._virtual_keys.add(key)
-        if key in self and self[key] is not value:
-            self._on_change(key, value)
-        dict.__setitem__(self, key, value)
-        for overlay in self._iter_overlays():
-            overlay._set_virtual(key, value)
+        self._store(key, value)
 
-    def _delete_virtual(self, key):
-        """Forget a value taken from the source, unless this dict overrides the key."""
+    def _forget_inherited(self, key):
+        """The source deleted ``key``: drop it too, unless this dict set it itself."""
         if key not in self._virtual_keys:
             return
-        if key in self:
-            self._on_change(key, None)
-        dict.__delitem__(self, key)
         self._virtual_keys.discard(key)
-        for overlay in self._iter_overlays():
-            overlay._delete_virtual(key)
+        self._notify(key, None)
+        dict.__delitem__(self, key)
+        for overlay in self._live_overlays():
+            overlay._forget_inherited(key)
 
-    def _on_change(self, key, value):
+    # Listeners and metadata -------------------------------------------------
+
+    def _notify(self, key, value):
+        """Tell every change listener that ``key`` now has ``value`` (None: deleted)."""
         for listener in self._change_listener:
-            if listener(self, key, value):
-                return True
+            listener(self, key, value)
 
     def _add_change_listener(self, func):
+        """Call ``func(config, key, value)`` on every change; returns ``func``."""
         self._change_listener.append(func)
         return func
 
@@ -2793,7 +2935,8 @@ class ConfigDict(dict):
         return self._meta.get(key, {}).get(metafield, default)
 
     def meta_set(self, key, metafield, value):
-        """Set a metadata field of ``key`` (``filter`` converts future values)."""
+        """Set a metadata field of ``key``; ``filter`` and ``validate`` apply to values
+        set from now on."""
         self._meta.setdefault(key, {})[metafield] = value
 
     def meta_list(self, key):
@@ -2801,31 +2944,33 @@ class ConfigDict(dict):
         return self._meta.get(key, {}).keys()
 
     def _define(self, key, default=_UNSET, help=_UNSET, validate=_UNSET):
-        """Declare a key with optional default, help text and validator (stored as meta)."""
+        """Declare a key: its validator and help text (as metadata), and a default value
+        set if the key is missing."""
+        for metafield, value in (('help', help), ('validate', validate)):
+            if value is not _UNSET:
+                self.meta_set(key, metafield, value)
         if default is not _UNSET:
             self.setdefault(key, default)
-        if help is not _UNSET:
-            self.meta_set(key, 'help', help)
-        if validate is not _UNSET:
-            self.meta_set(key, 'validate', validate)
 
-    def _iter_overlays(self):
-        for ref in self._overlays:
-            overlay = ref()
-            if overlay is not None:
-                yield overlay
+    # Overlays --------------------------------------------------------------
 
     def _make_overlay(self):
-        """Return a new ConfigDict that reads through to this one until it overrides a key."""
-        import weakref
-        self._overlays[:] = [ref for ref in self._overlays if ref() is not None]
+        """Return a new ConfigDict that reads through to this one until it sets a key
+        itself; later changes here show through, too. Metadata is shared."""
         overlay = ConfigDict()
         overlay._meta = self._meta
         overlay._source = self
-        self._overlays.append(weakref.ref(overlay))
-        for key in self:
-            overlay._set_virtual(key, self[key])
+        key, overlays = id(overlay), self._overlays
+        # The callback forgets the overlay when it is collected: no scan, no growth.
+        overlays[key] = _weakref(overlay, lambda _, key=key: overlays.pop(key, None))
+        dict.update(overlay, self)
+        overlay._virtual_keys.update(self)
         return overlay
+
+    def _live_overlays(self):
+        """The overlays of this dict that still exist."""
+        overlays = [ref() for ref in list(self._overlays.values())]
+        return [overlay for overlay in overlays if overlay is not None]
 
 
 class AppStack(list):

@@ -2114,3 +2114,130 @@ def test_generator_yielding_bytes_then_str_encodes_the_str():
     result = call(app, '/')
     assert result.code == 200
     assert result.body == 'bytes and text \u00e4'.encode('utf8')
+
+
+# --------------------------------------------------------------------------- drop-in details (issue 9)
+
+def test_add_hook_with_an_unknown_name_raises_a_key_error_naming_it():
+    app = bottle.Bottle()
+    with pytest.raises(KeyError) as raised:
+        app.add_hook('before_requests', lambda: None)
+    assert "Unknown hook 'before_requests'" in str(raised.value)
+    assert 'before_request' in str(raised.value)
+
+
+def test_hook_decorator_with_an_unknown_name_raises_at_once():
+    app = bottle.Bottle()
+    with pytest.raises(KeyError, match='after_reqest'):
+        @app.hook('after_reqest')
+        def typo():
+            pass
+
+
+def test_mount_without_trailing_slash_warns_deprecation():
+    app = bottle.Bottle()
+    with pytest.warns(DeprecationWarning, match="'/sub' does not end with a slash"):
+        app.mount('/sub', make_child())
+    assert call(app, '/sub/item/1').body == b'item 1'
+
+
+def test_mount_with_trailing_slash_does_not_warn():
+    app = bottle.Bottle()
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        app.mount('/sub/', make_child())
+
+
+def named_child():
+    child = bottle.Bottle()
+    child.route('/page/<number:int>', name='child_page', callback=lambda number: 'page')
+    child.route('/self', callback=lambda: child.get_url('child_page', number=7))
+    return child
+
+
+def test_parent_builds_urls_of_a_mounted_apps_named_routes():
+    bottle.request.bind({})
+    parent = bottle.Bottle()
+    parent.mount('/sub/', named_child())
+    assert parent.get_url('child_page', number=3) == '/sub/page/3'
+
+
+def test_parent_url_of_mounted_route_includes_the_script_name_of_the_request():
+    parent = bottle.Bottle()
+    parent.mount('/sub/', named_child())
+    parent.route('/link', callback=lambda: parent.get_url('child_page', number=3))
+    assert call(parent, '/link', SCRIPT_NAME='/site').body == b'/site/sub/page/3'
+
+
+def test_url_shortcut_in_a_handler_finds_mounted_routes_of_the_default_app():
+    default = bottle.default_app()
+    default.mount('/sub/', named_child())
+    default.route('/link', callback=lambda: bottle.url('child_page', number=4))
+    assert call(default, '/link').body == b'/sub/page/4'
+
+
+def test_mounted_apps_own_get_url_includes_the_prefix_inside_its_requests():
+    parent = bottle.Bottle()
+    parent.mount('/sub/', named_child())
+    assert call(parent, '/sub/self').body == b'/sub/page/7'
+    assert call(parent, '/sub/self', SCRIPT_NAME='/site').body == b'/site/sub/page/7'
+
+
+def test_mounted_apps_own_get_url_includes_the_prefix_outside_requests():
+    bottle.request.bind({})  # no request going on
+    child = named_child()
+    bottle.Bottle().mount('/sub/', child)
+    assert child.get_url('child_page', number=2) == '/sub/page/2'
+
+
+def test_nested_mounted_named_routes_get_both_prefixes():
+    bottle.request.bind({})
+    inner = named_child()
+    middle = bottle.Bottle()
+    middle.mount('/inner/', inner)
+    outer = bottle.Bottle()
+    outer.mount('/middle/', middle)
+    assert outer.get_url('child_page', number=1) == '/middle/inner/page/1'
+    assert inner.get_url('child_page', number=1) == '/middle/inner/page/1'
+
+
+def test_own_named_route_wins_over_a_mounted_one():
+    bottle.request.bind({})
+    parent = bottle.Bottle()
+    parent.mount('/sub/', named_child())
+    parent.route('/mine/<number:int>', name='child_page', callback=lambda number: 'mine')
+    assert parent.get_url('child_page', number=1) == '/mine/1'
+
+
+def test_unknown_route_name_raises_route_build_error_naming_it():
+    parent = bottle.Bottle()
+    parent.mount('/sub/', named_child())
+    with pytest.raises(bottle.RouteBuildError, match="No route named 'nowhere'"):
+        parent.get_url('nowhere')
+
+
+def test_error_handler_dict_uses_the_configured_json_dumper():
+    app = bottle.Bottle()
+    app.config['json.dump_func'] = lambda obj: json.dumps(obj, sort_keys=True, indent=1)
+    app.error(404, lambda error: {'b': 1, 'a': error.status_code})
+    result = call(app, '/missing')
+    assert result.code == 404
+    assert result.header('Content-Type') == 'application/json'
+    assert result.body == b'{\n "a": 404,\n "b": 1\n}'
+
+
+def test_error_handler_dict_is_not_json_when_json_is_disabled_by_an_ini_string():
+    app = bottle.Bottle()
+    app.config['json.enable'] = 'off'
+    app.error(404, lambda error: {'a': 1})
+    assert call(app, '/missing').body == b'a'
+
+
+def test_after_request_hook_headers_survive_an_internal_error():
+    app = bottle.Bottle()
+    app.add_hook('after_request',
+                 lambda: bottle.response.set_header('Access-Control-Allow-Origin', '*'))
+    app.route('/fail', callback=lambda: 1 / 0)
+    result = call(app, '/fail')
+    assert result.code == 500
+    assert result.header('Access-Control-Allow-Origin') == '*'

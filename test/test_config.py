@@ -1043,3 +1043,108 @@ def test_bottle_ext_of_a_missing_package_raises_import_error_naming_it():
         from bottle.ext import no_such_extension  # noqa: F401
     assert 'bottle_no_such_extension' in str(info.value)
     assert 'bottle.ext.no_such_extension' not in sys.modules
+
+
+# --------------------------------------------------------------------------- validate and booleans (issue 9)
+
+def test_a_config_hook_does_not_stop_other_listeners():
+    app = bottle.Bottle()
+    app.add_hook('config', lambda config, key, value: 'a true result')
+    app.route('/', callback=lambda: {'a': 1})
+    assert call(app, '/').header('Content-Type') == 'application/json'
+    app.config['json.enable'] = False
+    result = call(app, '/')
+    assert result.header('Content-Type') != 'application/json'
+    assert result.body == b'a'
+
+
+@pytest.mark.parametrize('text', ['false', 'False', 'no', 'off', 'OFF', '0', ''])
+def test_boolean_keys_read_false_strings_as_false(text):
+    app = bottle.Bottle()
+    app.config['catchall'] = text
+    app.config['json.enable'] = text
+    assert app.config['catchall'] is False
+    assert app.config['json.enable'] is False
+
+
+@pytest.mark.parametrize('text', ['true', 'yes', 'on', '1'])
+def test_boolean_keys_read_true_strings_as_true(text):
+    app = bottle.Bottle()
+    app.config['catchall'] = text
+    assert app.config['catchall'] is True
+
+
+def test_catchall_off_from_an_ini_file_lets_exceptions_through(tmp_path):
+    ini = tmp_path / 'app.ini'
+    ini.write_text('[bottle]\ncatchall = off\n\n[json]\nenable = false\n')
+    app = bottle.Bottle()
+    app.config.load_config(str(ini))
+    assert app.config['catchall'] is False and app.config['json.enable'] is False
+    app.route('/', callback=lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        call(app, '/')
+
+
+def test_route_config_booleans_are_converted_too():
+    app = bottle.Bottle()
+    app.route('/', callback=lambda: {'a': 1}, **{'json.enable': 'no'})
+    assert app.routes[0].config['json.enable'] is False
+    assert call(app, '/').body == b'a'
+
+
+def test_validate_meta_converts_values_when_they_are_set():
+    config = bottle.ConfigDict()
+    config.meta_set('port', 'validate', int)
+    config['port'] = '8080'
+    assert config['port'] == 8080
+
+
+def test_validate_meta_that_raises_refuses_the_value():
+    config = bottle.ConfigDict()
+    config['port'] = 80
+    config.meta_set('port', 'validate', int)
+    with pytest.raises(ValueError):
+        config['port'] = 'eighty'
+    assert config['port'] == 80
+
+
+def test_filter_runs_before_validate():
+    config = bottle.ConfigDict()
+    config.meta_set('name', 'filter', str.strip)
+    config.meta_set('name', 'validate', str.upper)
+    config['name'] = '  bottle '
+    assert config['name'] == 'BOTTLE'
+
+
+def test_define_validates_its_default():
+    config = bottle.ConfigDict()
+    config._define('debug', default='off', validate=bottle._config_bool)
+    assert config['debug'] is False
+
+
+def test_overlays_are_forgotten_when_collected():
+    import gc
+    config = bottle.ConfigDict()
+    overlays = [config._make_overlay() for _ in range(50)]
+    assert len(config._overlays) == 50
+    del overlays
+    gc.collect()
+    assert len(config._overlays) == 0
+    config['after'] = 1  # nothing left to tell
+
+
+def _route_building_cpu_time(count):
+    import time
+    app = bottle.Bottle()
+    started = time.process_time()
+    for number in range(count):
+        app.route('/static/%d' % number, callback=lambda: 'x')
+    return time.process_time() - started
+
+
+def test_adding_routes_costs_time_linear_in_their_number():
+    # Quadratic growth (each route scanning all earlier ones) makes 10x the routes cost
+    # about 100x the time; linear growth about 10x. The bound leaves room for a loaded machine.
+    small = min(_route_building_cpu_time(300) for _ in range(3))
+    large = _route_building_cpu_time(3000)
+    assert large < 40 * max(small, 1e-3)
