@@ -1007,6 +1007,13 @@ class Bottle(object):
         """Start a server for this application: shortcut for :func:`run(self, **kwargs) <run>`."""
         run(self, **kwargs)
 
+    def test_client(self, **options):
+        """Return a :class:`TestClient` for this application (in-process requests, no sockets).
+
+        ``options`` are those of :class:`TestClient` (``base_url``, ``validate``).
+        """
+        return TestClient(self, **options)
+
     # Routes ----------------------------------------------------------------
 
     def match(self, environ):
@@ -6027,6 +6034,845 @@ def view(tpl_name, **defaults):
 mako_view = functools.partial(view, template_adapter=MakoTemplate)
 cheetah_view = functools.partial(view, template_adapter=CheetahTemplate)
 jinja2_view = functools.partial(view, template_adapter=Jinja2Template)
+
+
+# --------------------------------------------------------------- Test client ----
+# TestClient calls any WSGI application in-process (no sockets) the way a server
+# would and returns a TestResponse; its cookie jar carries cookies between
+# requests like a browser. Only cheap modules are used at import time: urllib,
+# json, base64, email.utils, mimetypes and wsgiref are imported where needed.
+
+_DEFAULT_PORTS = {'http': 80, 'https': 443}
+_REDIRECT_CODES = (301, 302, 303, 307, 308)
+# Characters a URL path or query keeps as they are: the reserved ones and '%' (so
+# escapes already there survive). Spaces, control and non-ASCII characters are
+# percent-encoded as UTF-8, as a browser does before it sends a request.
+_URL_PATH_SAFE = "/%!$&'()*+,;=:@~"
+_URL_QUERY_SAFE = _URL_PATH_SAFE + '?[]'
+# Request headers that hold one value: a later one replaces an earlier one instead
+# of being joined to it with a comma.
+_SINGLE_VALUE_ENVIRON_KEYS = ('HTTP_HOST', 'CONTENT_TYPE', 'CONTENT_LENGTH', 'HTTP_AUTHORIZATION')
+
+
+class TestClient(object):
+    """Call a WSGI application in-process, as an HTTP client and server would.
+
+    ``TestClient(app)`` works with any WSGI application; ``app.test_client()``
+    is the shortcut for Bottle applications. No socket is opened: each request
+    becomes a PEP 3333 environ, the application is called with it, its body
+    iterable is consumed and closed, and a :class:`TestResponse` comes back.
+    Cookies the application sets are kept in :attr:`cookies` and sent back on
+    later requests, as a browser would.
+
+    :param app: the WSGI application to call.
+    :param base_url: scheme, host, port and mount path the application is
+        reached at (``'https://example.com:8443/app/'``). They give
+        ``wsgi.url_scheme``, ``SERVER_NAME``, ``SERVER_PORT``, the ``Host``
+        header and ``SCRIPT_NAME``; request paths are relative to the mount path.
+    :param validate: if true, every call goes through
+        :func:`wsgiref.validate.validator`, which raises AssertionError for a
+        protocol error of the environ or of the application's answer.
+    :raises ValueError: for a base URL that is not ``http`` or ``https`` with a host.
+
+    An exception the application raises reaches the caller with its traceback
+    (a Bottle application turns its errors into 500 pages unless ``catchall``
+    is off, so that happens for plain WSGI applications).
+    """
+
+    __test__ = False  # not a test class for pytest, even when imported into a test module
+
+    #: How many redirects ``follow_redirects=True`` follows before it gives up.
+    max_redirects = 20
+
+    def __init__(self, app, base_url='http://localhost/', validate=False):
+        from urllib.parse import urlsplit
+        parts = urlsplit(base_url)
+        if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+            raise ValueError('base_url must be an http or https URL with a host, not %r'
+                             % (base_url,))
+        #: The WSGI application under test.
+        self.app = app
+        #: The URL requests are relative to.
+        self.base_url = base_url
+        #: If true, calls are checked by :func:`wsgiref.validate.validator`.
+        self.validate = validate
+        #: The cookie jar (a :class:`_CookieJar`): what the application set, sent back.
+        self.cookies = _CookieJar(parts.hostname)
+        self._origin = '%s://%s' % (parts.scheme, _url_netloc(parts))
+        self._mount_path = _quote_url_part(parts.path.rstrip('/'), _URL_PATH_SAFE)
+
+    def request(self, method, path, params=None, data=None, json=None, files=None,
+                headers=None, cookies=None, auth=None, follow_redirects=False, environ=None):
+        """Send one request to the application and return its :class:`TestResponse`.
+
+        :param method: the HTTP method (upper-cased).
+        :param path: a path below the base URL (``'/users/7?tab=posts'``), or an
+            absolute ``http(s)`` URL below the base URL's mount path. Non-ASCII
+            characters are sent percent-encoded as UTF-8; the application sees
+            PATH_INFO percent-decoded, as servers pass it.
+        :param params: query parameters, a dict (a list value gives the name
+            several times), a list of pairs or a ready-made query string; added
+            to a query already in ``path``.
+        :param data: a form (dict or list of pairs), sent as
+            ``application/x-www-form-urlencoded``, or with ``files`` as
+            multipart fields; or the raw body as bytes, str (UTF-8) or a file
+            object, sent without a Content-Type unless ``headers`` has one.
+        :param json: a value sent as an ``application/json`` body (``None``
+            sends nothing: for a literal ``null`` pass ``data='null'``).
+        :param files: uploads sent as ``multipart/form-data``: a dict or list of
+            pairs mapping field names to bytes, a file object, or a tuple
+            ``(filename, content)`` or ``(filename, content, content_type)``; a
+            list value sends several files under one name. Without a filename
+            the field name is used, without a type it is guessed from the name.
+        :param headers: request headers, a dict or a list of pairs. Given twice,
+            a header's values are joined with commas; a given Host,
+            Content-Type, Content-Length or Authorization replaces the client's.
+        :param cookies: cookies sent with this request only, a dict or a list
+            of pairs (values as they are, no quoting), on top of those in the
+            jar and replacing jar cookies of the same name.
+        :param auth: a ``(user, password)`` pair sent as HTTP Basic authorization.
+        :param follow_redirects: follow 301, 302 and 303 answers with a GET
+            without a body (HEAD stays HEAD), and 307 and 308 with the same
+            method and body; the final response has the others in ``history``.
+        :param environ: keys added to the WSGI environ last (``REMOTE_ADDR`` ...).
+        :returns: a :class:`TestResponse`.
+        :raises TypeError: for keyword values of the wrong kind or combination.
+        :raises ValueError: for a path that is not below the base URL.
+        :raises RuntimeError: when the application breaks the WSGI protocol, or
+            after :attr:`max_redirects` redirects.
+        """
+        body, content_type = _encode_request_body(data, json, files)
+        cookies = dict(_pairs_of(cookies, 'cookies', several=())) if cookies else None
+        outgoing = _OutgoingRequest(method.upper(), self._absolute_url(path, params),
+                                    _pairs_of(headers or (), 'headers'), body, content_type)
+        if auth is not None:
+            outgoing.headers.append(('Authorization', _basic_authorization(auth)))
+        answer = self._send(outgoing, cookies, environ)
+        history = []
+        while follow_redirects and _is_redirect(answer):
+            history.append(answer)
+            if len(history) > self.max_redirects:
+                raise RuntimeError('Gave up after %d redirects (a redirect loop?): %s' % (
+                    self.max_redirects, ' -> '.join(r.request.url for r in history)))
+            outgoing = outgoing.redirected(answer)
+            answer = self._send(outgoing, cookies, environ)
+        answer.history = history
+        return answer
+
+    def get(self, path, **options):
+        """Send a GET request; see :meth:`request` for the options."""
+        return self.request('GET', path, **options)
+
+    def post(self, path, **options):
+        """Send a POST request; see :meth:`request` for the options."""
+        return self.request('POST', path, **options)
+
+    def put(self, path, **options):
+        """Send a PUT request; see :meth:`request` for the options."""
+        return self.request('PUT', path, **options)
+
+    def patch(self, path, **options):
+        """Send a PATCH request; see :meth:`request` for the options."""
+        return self.request('PATCH', path, **options)
+
+    def delete(self, path, **options):
+        """Send a DELETE request; see :meth:`request` for the options."""
+        return self.request('DELETE', path, **options)
+
+    def head(self, path, **options):
+        """Send a HEAD request; see :meth:`request` for the options.
+
+        The body is kept as the application sent it (a server would drop it),
+        so a test can see that it is empty.
+        """
+        return self.request('HEAD', path, **options)
+
+    def options(self, path, **options):
+        """Send an OPTIONS request; see :meth:`request` for the options."""
+        return self.request('OPTIONS', path, **options)
+
+    def __repr__(self):
+        return '<%s for %r at %s>' % (type(self).__name__, self.app, self.base_url)
+
+    def _absolute_url(self, path, params):
+        """Return the percent-encoded absolute URL for ``path`` plus ``params``."""
+        from urllib.parse import urlsplit
+        if path.startswith('/'):
+            path = path.partition('#')[0]
+            path, _, query = path.partition('?')
+            origin, url_path = self._origin, self._mount_path + path
+        elif urlsplit(path).scheme in _DEFAULT_PORTS:
+            parts = urlsplit(path)
+            origin, url_path, query = ('%s://%s' % (parts.scheme, _url_netloc(parts)),
+                                       parts.path or '/', parts.query)
+        else:
+            raise ValueError("A request path must start with '/' or be an http(s) URL, not %r"
+                             % (path,))
+        query = '&'.join(part for part in (query, _encode_query(params)) if part)
+        return _compose_url(origin, url_path, query)
+
+    def _send(self, outgoing, extra_cookies, extra_environ):
+        """Call the application with one request; store the cookies it sets."""
+        from urllib.parse import urlsplit
+        environ = self._build_environ(outgoing, extra_cookies, extra_environ)
+        app = self.app
+        if self.validate:
+            from wsgiref.validate import validator
+            app = validator(app)
+        status_line, headerlist, body = _call_wsgi_application(app, environ)
+        sent = _SentRequest(outgoing.method, outgoing.url, environ)
+        answer = TestResponse(status_line, headerlist, body, request=sent)
+        url = urlsplit(outgoing.url)
+        for name, value in headerlist:
+            if name.lower() == 'set-cookie':
+                self.cookies._store_set_cookie(value, url.hostname, url.path or '/')
+        return answer
+
+    def _build_environ(self, outgoing, extra_cookies, extra_environ):
+        """Return the PEP 3333 environ for an :class:`_OutgoingRequest`."""
+        from urllib.parse import urlsplit
+        url = urlsplit(outgoing.url)
+        script_name, path_info = self._split_mount_path(url.path or '/')
+        body = outgoing.body or b''
+        environ = {
+            'REQUEST_METHOD': outgoing.method,
+            'SCRIPT_NAME': script_name,
+            'PATH_INFO': path_info,
+            'QUERY_STRING': url.query,
+            'SERVER_NAME': url.hostname,
+            'SERVER_PORT': str(url.port or _DEFAULT_PORTS[url.scheme]),
+            'SERVER_PROTOCOL': 'HTTP/1.1',
+            'REMOTE_ADDR': '127.0.0.1',
+            'wsgi.version': (1, 0),
+            'wsgi.url_scheme': url.scheme,
+            'wsgi.input': io.BytesIO(body),
+            'wsgi.errors': sys.stderr,
+            'wsgi.multithread': False,
+            'wsgi.multiprocess': False,
+            'wsgi.run_once': False,
+        }
+        if body or outgoing.method in ('POST', 'PUT', 'PATCH'):
+            environ['CONTENT_LENGTH'] = str(len(body))
+        headers = [('Host', _url_netloc(url))]
+        if outgoing.content_type:
+            headers.append(('Content-Type', outgoing.content_type))
+        cookie_header = self.cookies._cookie_header(url.scheme, url.hostname, url.path or '/',
+                                                    extra_cookies)
+        if cookie_header:
+            headers.append(('Cookie', cookie_header))
+        _add_headers_to_environ(environ, headers + outgoing.headers)
+        environ.update(extra_environ or {})
+        return environ
+
+    def _split_mount_path(self, url_path):
+        """Return SCRIPT_NAME and PATH_INFO for a URL path, percent-decoded native strings."""
+        from urllib.parse import unquote_to_bytes
+        path = unquote_to_bytes(url_path)
+        mount = unquote_to_bytes(self._mount_path)
+        if mount and path != mount and not path.startswith(mount + b'/'):
+            raise ValueError('The URL path %r is outside the application mounted at %r'
+                             ' (base_url %r)' % (url_path, self._mount_path, self.base_url))
+        return mount.decode('latin1'), path[len(mount):].decode('latin1')
+
+
+class TestResponse(object):
+    """What the application answered to one :class:`TestClient` request.
+
+    :param status_line: the status passed to ``start_response`` (``'200 OK'``).
+    :param headerlist: the header (name, value) pairs passed to it.
+    :param body: the body, bytes.
+    :param request: what was sent (see :attr:`request`).
+    :raises ValueError: for a status line that does not start with a code.
+    """
+
+    __test__ = False  # not a test class for pytest, even when imported into a test module
+
+    def __init__(self, status_line, headerlist, body, request=None):
+        code = status_line.split(None, 1)[0] if status_line else ''
+        if not (len(code) == 3 and code.isdigit()):
+            raise ValueError('The application sent an invalid status line: %r' % (status_line,))
+        #: The status code, an int (``404``).
+        self.status = int(code)
+        #: The status line, a str (``'404 Not Found'``).
+        self.status_line = _latin1_to_unicode(status_line)
+        #: The headers exactly as the application gave them: (name, value) pairs
+        #: of PEP 3333 native strings, in order.
+        self.headerlist = list(headerlist)
+        #: The headers as a case-insensitive :class:`HeaderDict` with values
+        #: decoded from UTF-8: ``headers['Set-Cookie']`` is the last one,
+        #: ``headers.getall('Set-Cookie')`` all of them.
+        self.headers = HeaderDict()
+        for name, value in self.headerlist:
+            self.headers.append(name, _latin1_to_unicode(value))
+        #: The body, bytes (everything the application yielded or wrote).
+        self.body = body
+        #: What was sent: an object with ``method``, ``url`` (absolute and
+        #: percent-encoded) and ``environ`` (as the application left it).
+        self.request = request
+        #: The redirect responses followed on the way to this one, oldest first.
+        self.history = []
+
+    @property
+    def charset(self):
+        """The charset parameter of the Content-Type header, or ``'utf-8'``."""
+        for parameter in self.headers.get('Content-Type', '').split(';')[1:]:
+            name, _, value = parameter.partition('=')
+            if name.strip().lower() == 'charset' and value.strip(' "'):
+                return value.strip(' "')
+        return 'utf-8'
+
+    @property
+    def text(self):
+        """The body decoded with :attr:`charset`.
+
+        :raises UnicodeDecodeError: if the body is not in that charset.
+        :raises LookupError: if Python does not know the charset.
+        """
+        return self.body.decode(self.charset)
+
+    def json(self):
+        """Return the body parsed as JSON.
+
+        :raises ValueError: naming the status, Content-Type and the start of the
+            body when the body is not JSON.
+        """
+        import json
+        try:
+            return json.loads(self.body)
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            content_type = self.headers.get('Content-Type')
+            raise ValueError('The response body is not JSON (%s, Content-Type %r): %r: %s' % (
+                self.status_line, content_type, self.body[:80], error)) from None
+
+    @property
+    def cookies(self):
+        """The cookies this response sets: a dict of name -> value.
+
+        Values are unquoted and decoded as ``request.cookies`` would read them;
+        a cookie the response deletes is there too, usually with value ``''``.
+        """
+        found = {}
+        for name, value in self.headerlist:
+            parsed = _parse_set_cookie(value) if name.lower() == 'set-cookie' else None
+            if parsed:
+                found[_latin1_to_unicode(parsed[0])] = _readable_cookie_value(parsed[1])
+        return found
+
+    def __repr__(self):
+        return '<%s %s, %d bytes>' % (type(self).__name__, self.status_line, len(self.body))
+
+
+class _SentRequest(object):
+    """The ``request`` of a :class:`TestResponse`: ``method``, ``url`` and ``environ``."""
+
+    __slots__ = ('method', 'url', 'environ')
+
+    def __init__(self, method, url, environ):
+        self.method, self.url, self.environ = method, url, environ
+
+    def __repr__(self):
+        return '<%s %s>' % (self.method, self.url)
+
+
+class _OutgoingRequest(object):
+    """A request a :class:`TestClient` is about to send, before it becomes an environ."""
+
+    __slots__ = ('method', 'url', 'headers', 'body', 'content_type')
+
+    def __init__(self, method, url, headers, body, content_type):
+        self.method = method
+        self.url = url                      # absolute, percent-encoded
+        self.headers = headers              # (name, value) pairs given by the caller
+        self.body = body                    # bytes or None
+        self.content_type = content_type    # of the encoded body, or None
+
+    def redirected(self, answer):
+        """Return the request that follows the redirect ``answer`` (RFC 9110 15.4)."""
+        from urllib.parse import urljoin, urlsplit
+        target = urlsplit(urljoin(self.url, answer.headers['Location']))
+        url = _compose_url('%s://%s' % (target.scheme, _url_netloc(target)),
+                           target.path or '/', target.query)
+        headers = self.headers
+        if urlsplit(url).netloc != urlsplit(self.url).netloc:  # no credentials for other hosts
+            headers = [(name, value) for name, value in headers if name.lower() != 'authorization']
+        if answer.status in (307, 308):
+            return _OutgoingRequest(self.method, url, headers, self.body, self.content_type)
+        method = 'HEAD' if self.method == 'HEAD' else 'GET'
+        headers = [(name, value) for name, value in headers
+                   if name.lower() not in ('content-type', 'content-length')]
+        return _OutgoingRequest(method, url, headers, None, None)
+
+
+class _WSGICallRecorder(object):
+    """Takes the ``start_response`` and ``write`` calls of one WSGI call (PEP 3333)."""
+
+    __slots__ = ('status_line', 'headerlist', 'chunks')
+
+    def __init__(self):
+        self.status_line = None
+        self.headerlist = None
+        self.chunks = []  # non-empty body chunks; once there is one, the headers count as sent
+
+    def start_response(self, status, headers, exc_info=None):
+        """Record status and headers; return :meth:`write`.
+
+        With ``exc_info`` an error page replaces what was started, unless the
+        body began already: then the application's exception is re-raised.
+        """
+        if exc_info is not None:
+            if self.chunks:
+                raise exc_info[1].with_traceback(exc_info[2])
+        elif self.status_line is not None:
+            raise RuntimeError('The application called start_response() a second time'
+                               ' without exc_info')
+        self.status_line, self.headerlist = status, list(headers)
+        return self.write
+
+    def write(self, data):
+        """The legacy ``write`` callable: add ``data`` to the body."""
+        self.add_chunk(data)
+
+    def add_chunk(self, data):
+        """Add one piece of the body; it must be bytes, and come after start_response()."""
+        if not isinstance(data, bytes):
+            raise RuntimeError('The application sent a body chunk of type %s, WSGI requires'
+                               ' bytes: %r' % (type(data).__name__, data))
+        if data and self.status_line is None:
+            raise RuntimeError('The application sent body data before calling start_response()')
+        if data:
+            self.chunks.append(data)
+
+
+def _is_redirect(answer):
+    """True if ``answer`` is a redirect that ``follow_redirects`` follows (it has a Location)."""
+    return answer.status in _REDIRECT_CODES and 'Location' in answer.headers
+
+
+def _call_wsgi_application(app, environ):
+    """Call ``app`` like a server: consume and close its body iterable.
+
+    Returns ``(status_line, headerlist, body_bytes)``; the application's own
+    exceptions propagate unchanged.
+    """
+    recorder = _WSGICallRecorder()
+    iterable = app(environ, recorder.start_response)
+    try:
+        for chunk in iterable:
+            recorder.add_chunk(chunk)
+    finally:
+        close = getattr(iterable, 'close', None)
+        if close is not None:
+            close()
+    if recorder.status_line is None:
+        raise RuntimeError('The application returned without calling start_response()')
+    return recorder.status_line, recorder.headerlist, b''.join(recorder.chunks)
+
+
+def _url_netloc(parts):
+    """Return ``host[:port]`` of a urlsplit result, without user info; the port
+    only if one was given."""
+    host = parts.hostname
+    if ':' in host:
+        host = '[%s]' % host  # IPv6
+    return host if parts.port is None else '%s:%d' % (host, parts.port)
+
+
+def _quote_url_part(text, safe):
+    """Percent-encode what may not appear in a URL; keep reserved characters and escapes."""
+    from urllib.parse import quote
+    return quote(text, safe=safe)
+
+
+def _compose_url(origin, path, query):
+    """Join origin, path and query into a percent-encoded absolute URL."""
+    url = origin + _quote_url_part(path, _URL_PATH_SAFE)
+    return url + '?' + _quote_url_part(query, _URL_QUERY_SAFE) if query else url
+
+
+def _encode_query(params):
+    """Return ``params`` (None, a query string, a dict or a list of pairs) as a query string."""
+    if params is None or isinstance(params, str):
+        return params or ''
+    from urllib.parse import urlencode
+    return urlencode(_pairs_of(params, 'params', several=(list, tuple)))
+
+
+def _pairs_of(items, keyword, several=(list,)):
+    """Return the (name, value) pairs of a dict or a list of pairs.
+
+    A dict value of one of the ``several`` types stands for several values of
+    its name. Raises TypeError naming ``keyword`` for anything else.
+    """
+    if isinstance(items, dict):
+        pairs = []
+        for name, value in items.items():
+            if isinstance(value, several):
+                pairs.extend((name, item) for item in value)
+            else:
+                pairs.append((name, value))
+        return pairs
+    if isinstance(items, (list, tuple)) and all(
+            isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in items):
+        return [tuple(pair) for pair in items]
+    raise TypeError('%s= must be a dict or a list of (name, value) pairs, not %r'
+                    % (keyword, items))
+
+
+def _native_string(value):
+    """Return a header or cookie value as a PEP 3333 native string (UTF-8 bytes as latin-1)."""
+    if isinstance(value, bytes):
+        return value.decode('latin1')
+    return str(value).encode('utf8').decode('latin1')
+
+
+def _add_headers_to_environ(environ, headers):
+    """Store request headers under their CGI keys (``Content-Type`` -> ``CONTENT_TYPE``,
+    ``X-Id`` -> ``HTTP_X_ID``); repeated headers are joined as a server would."""
+    for name, value in headers:
+        key = name.upper().replace('-', '_')
+        if key not in ('CONTENT_TYPE', 'CONTENT_LENGTH'):
+            key = 'HTTP_' + key
+        value = _native_string(value)
+        if key in environ and key not in _SINGLE_VALUE_ENVIRON_KEYS:
+            environ[key] += ('; ' if key == 'HTTP_COOKIE' else ', ') + value
+        else:
+            environ[key] = value
+
+
+def _basic_authorization(auth):
+    """Return the Authorization header value for a ``(user, password)`` pair (RFC 7617)."""
+    import base64
+    if not (isinstance(auth, (tuple, list)) and len(auth) == 2):
+        raise TypeError('auth= must be a (user, password) pair, not %r' % (auth,))
+    credentials = ('%s:%s' % tuple(auth)).encode('utf8')
+    return 'Basic ' + base64.b64encode(credentials).decode('ascii')
+
+
+def _encode_request_body(data, json_value, files):
+    """Return ``(body, content_type)`` for the body keywords of :meth:`TestClient.request`.
+
+    Both are None when no body is given; the content type is None for a raw body.
+    """
+    if json_value is not None:
+        if data is not None or files is not None:
+            raise TypeError('json= cannot be combined with data= or files=')
+        import json
+        return json.dumps(json_value).encode('utf8'), 'application/json'
+    if files is not None:
+        if data is not None and not isinstance(data, (dict, list, tuple)):
+            raise TypeError('With files=, data= must be a dict or a list of pairs, not %s'
+                            % type(data).__name__)
+        return _encode_multipart(_pairs_of(data or {}, 'data', several=(list, tuple)),
+                                 _pairs_of(files, 'files'))
+    if data is None:
+        return None, None
+    if isinstance(data, (str, bytes, bytearray)) or hasattr(data, 'read'):
+        return _content_bytes(data, 'data'), None
+    from urllib.parse import urlencode
+    form = urlencode(_pairs_of(data, 'data', several=(list, tuple)))
+    return form.encode('ascii'), 'application/x-www-form-urlencoded'
+
+
+def _content_bytes(content, keyword):
+    """Return bytes, str (as UTF-8) or what a file object reads, as bytes."""
+    if hasattr(content, 'read'):
+        content = content.read()
+    if isinstance(content, str):
+        return content.encode('utf8')
+    if isinstance(content, (bytes, bytearray)):
+        return bytes(content)
+    raise TypeError('%s= content must be bytes, str or a file object, not %s'
+                    % (keyword, type(content).__name__))
+
+
+def _encode_multipart(fields, files):
+    """Encode form fields and files as a ``multipart/form-data`` body (RFC 7578).
+
+    Returns ``(body, content_type)``; the boundary is random and checked not to
+    occur in any part.
+    """
+    parts = [(_form_data_disposition(name), None, _content_bytes(_field_text(value), 'data'))
+             for name, value in fields]
+    parts.extend(_multipart_file_part(name, spec) for name, spec in files)
+    boundary = _new_multipart_boundary([content for _, _, content in parts])
+    chunks = []
+    for disposition, content_type, content in parts:
+        head = 'Content-Disposition: ' + disposition
+        if content_type:
+            head += '\r\nContent-Type: ' + content_type
+        chunks.append(b'--%s\r\n%s\r\n\r\n%s\r\n' % (boundary, head.encode('utf8'), content))
+    chunks.append(b'--%s--\r\n' % boundary)
+    return b''.join(chunks), 'multipart/form-data; boundary=' + boundary.decode('ascii')
+
+
+def _field_text(value):
+    """A form field value as bytes or str (numbers and the like become str)."""
+    return value if isinstance(value, (str, bytes, bytearray)) else str(value)
+
+
+def _multipart_file_part(name, spec):
+    """Return ``(disposition, content_type, content)`` for one entry of ``files=``."""
+    if isinstance(spec, tuple):
+        if len(spec) not in (2, 3):
+            raise TypeError('A files= tuple must be (filename, content) or (filename, content,'
+                            ' content_type), not %r' % (spec,))
+        filename, content, content_type = (tuple(spec) + (None,))[:3]
+    else:
+        content, content_type = spec, None
+        filename = getattr(spec, 'name', None)
+        filename = os.path.basename(filename) if isinstance(filename, str) else str(name)
+    if not content_type:
+        import mimetypes
+        content_type = mimetypes.guess_type(filename)[0] or 'application/octet-stream'
+    return (_form_data_disposition(name, filename), content_type,
+            _content_bytes(content, 'files'))
+
+
+def _form_data_disposition(name, filename=None):
+    """The Content-Disposition value of a form-data part, names escaped as browsers do."""
+    def quoted(text):
+        text = text.decode('utf8') if isinstance(text, bytes) else str(text)
+        return '"%s"' % text.replace('"', '%22').replace('\r', '%0D').replace('\n', '%0A')
+    disposition = 'form-data; name=' + quoted(name)
+    if filename is not None:
+        disposition += '; filename=' + quoted(filename)
+    return disposition
+
+
+def _new_multipart_boundary(contents):
+    """Return a random boundary (bytes) that none of ``contents`` contains."""
+    while True:
+        boundary = b'TestClientBoundary' + os.urandom(12).hex().encode('ascii')
+        if not any(boundary in content for content in contents):
+            return boundary
+
+
+# The cookie jar ----------------------------------------------------------------
+# RFC 6265, sections 5.1 to 5.4, without the public suffix list: which cookies a
+# Set-Cookie header stores, replaces or deletes, and which go back in a request.
+
+class _StoredCookie(object):
+    """One cookie in a :class:`_CookieJar`: its value (a native string, as sent)
+    and the attributes that decide where it goes and until when."""
+
+    __slots__ = ('name', 'value', 'domain', 'host_only', 'path', 'secure', 'expires', 'order')
+
+    def __init__(self, name, value, domain, host_only, path, secure, expires, order):
+        self.name, self.value = name, value
+        self.domain, self.host_only, self.path = domain, host_only, path
+        self.secure = secure
+        self.expires = expires  # seconds since the epoch, or None for a session cookie
+        self.order = order      # creation order, which breaks ties in the Cookie header
+
+    def goes_to(self, scheme, host, path):
+        """True if this cookie belongs in a request to ``scheme://host/path``."""
+        if self.secure and scheme != 'https':
+            return False
+        if self.host_only and host != self.domain:
+            return False
+        return _domain_matches(host, self.domain) and _cookie_path_matches(path, self.path)
+
+    def __repr__(self):
+        return '<cookie %s=%s domain=%s%s path=%s%s expires=%s>' % (
+            self.name, self.value, '' if self.host_only else '.', self.domain, self.path,
+            ' secure' if self.secure else '', self.expires)
+
+
+class _CookieJar(DictMixin):
+    """The cookies of a :class:`TestClient`, kept across requests as a browser does.
+
+    A ``Set-Cookie`` answer stores a cookie, replaces the one with the same
+    name, domain and path, or deletes it (``Max-Age`` of zero or less, or an
+    ``Expires`` in the past). A cookie goes back only to its host (or, with a
+    ``Domain`` attribute, to that domain and its subdomains), to its path and
+    the paths below it (default: the directory of the URL that set it), only
+    over https if it is ``Secure``, and only until it expires. A ``Domain``
+    for another site rejects the cookie. There is no public suffix list.
+
+    As a mutable mapping it holds cookie names and values: ``jar['sid']`` is the
+    newest cookie of that name, unquoted and decoded as ``request.cookies``
+    reads it; ``jar['sid'] = 'x'`` stores a host-only cookie for the client's
+    host and path ``/``; ``del jar['sid']`` removes every cookie of that name
+    (KeyError if there is none). :meth:`set` takes the attributes.
+
+    :param default_domain: the host of the client's base URL.
+    :param clock: returns the current time in seconds since the epoch; replace
+        it to test expiry without waiting.
+    """
+
+    def __init__(self, default_domain, clock=time.time):
+        self.default_domain = default_domain.lower()
+        self.clock = clock
+        self._cookies = {}  # (domain, path, name) -> _StoredCookie
+        self._creation_counter = itertools.count()
+
+    def set(self, name, value, domain=None, path='/', secure=False, max_age=None):
+        """Store a cookie as if the application had set it.
+
+        :param domain: None for a host-only cookie of the client's host, else a
+            domain it goes to, subdomains included.
+        :param path: the path it goes to (and below).
+        :param secure: send it over https only.
+        :param max_age: seconds it lives (None: until the jar is cleared).
+        """
+        expires = None if max_age is None else self.clock() + max_age
+        host_only = domain is None
+        domain = self.default_domain if host_only else domain.lstrip('.').lower()
+        self._put(_StoredCookie(name, _native_string(value), domain, host_only, path, secure,
+                                expires, None))
+
+    def clear(self):
+        """Forget every cookie."""
+        self._cookies.clear()
+
+    def __getitem__(self, name):
+        for cookie in reversed(self._live_cookies()):
+            if cookie.name == name:
+                return _readable_cookie_value(cookie.value)
+        raise KeyError(name)
+
+    def __setitem__(self, name, value):
+        self.set(name, value)
+
+    def __delitem__(self, name):
+        keys = [key for key, cookie in self._cookies.items() if cookie.name == name]
+        if not keys:
+            raise KeyError(name)
+        for key in keys:
+            del self._cookies[key]
+
+    def __iter__(self):
+        names = []
+        for cookie in self._live_cookies():
+            if cookie.name not in names:
+                names.append(cookie.name)
+        return iter(names)
+
+    def __len__(self):
+        return len(set(cookie.name for cookie in self._live_cookies()))
+
+    def __repr__(self):
+        return '<%s %r>' % (type(self).__name__, self._live_cookies())
+
+    def _live_cookies(self):
+        """Drop expired cookies; return the others, oldest first."""
+        now = self.clock()
+        for key, cookie in list(self._cookies.items()):
+            if cookie.expires is not None and cookie.expires <= now:
+                del self._cookies[key]
+        return sorted(self._cookies.values(), key=lambda cookie: cookie.order)
+
+    def _put(self, cookie):
+        """Store ``cookie`` (keeping the creation order of one it replaces), or,
+        if it has expired already, delete the one it would replace."""
+        key = (cookie.domain, cookie.path, cookie.name)
+        replaced = self._cookies.pop(key, None)
+        if cookie.expires is not None and cookie.expires <= self.clock():
+            return
+        cookie.order = replaced.order if replaced else next(self._creation_counter)
+        self._cookies[key] = cookie
+
+    def _store_set_cookie(self, header_value, host, request_path):
+        """Store, replace or delete a cookie as a Set-Cookie header value says (RFC 6265 5.3)."""
+        parsed = _parse_set_cookie(header_value)
+        if parsed is None:
+            return
+        name, value, attributes = parsed
+        host = host.lower()
+        domain = attributes.get('domain', '').lstrip('.').lower()
+        if domain and not _domain_matches(host, domain):
+            return  # a cookie for another site
+        path = attributes.get('path', '')
+        if not path.startswith('/'):
+            path = _default_cookie_path(request_path)
+        expires = _cookie_expiry(attributes, self.clock())
+        self._put(_StoredCookie(name, value, domain or host, not domain, path,
+                                'secure' in attributes, expires, None))
+
+    def _cookie_header(self, scheme, host, path, extra_cookies=None):
+        """The Cookie header value for a request (longest paths first, RFC 6265 5.4),
+        with ``extra_cookies`` (a dict) replacing jar cookies of the same name.
+
+        Returns bytes (the values as they were received), b'' for no cookies.
+        """
+        host = host.lower()
+        cookies = [cookie for cookie in self._live_cookies() if cookie.goes_to(scheme, host, path)]
+        cookies.sort(key=lambda cookie: -len(cookie.path))  # stable: oldest first among equals
+        pairs = [(cookie.name, cookie.value) for cookie in cookies]
+        if extra_cookies:
+            extra = [(name, _native_string(value)) for name, value in extra_cookies.items()]
+            pairs = [pair for pair in pairs if pair[0] not in extra_cookies] + extra
+        return '; '.join('%s=%s' % pair for pair in pairs).encode('latin1')
+
+
+def _parse_set_cookie(header_value):
+    """Split a Set-Cookie header value (RFC 6265 5.2) into ``(name, value, attributes)``.
+
+    Attribute names are lower-cased; the value keeps its quotes. Returns None
+    when there is no ``name=value`` pair (such a header is ignored).
+    Example: ``'sid=abc; Path=/; HttpOnly'`` -> ``('sid', 'abc', {'path': '/', 'httponly': ''})``.
+    """
+    pair, _, rest = header_value.partition(';')
+    name, separator, value = pair.partition('=')
+    name, value = name.strip(), value.strip()
+    if not separator or not name:
+        return None
+    attributes = {}
+    for item in rest.split(';'):
+        key, _, attribute_value = item.partition('=')
+        key = key.strip().lower()
+        if key:
+            attributes[key] = attribute_value.strip()
+    return name, value, attributes
+
+
+def _cookie_expiry(attributes, now):
+    """Seconds since the epoch when a cookie expires, or None for a session cookie.
+
+    ``Max-Age`` wins over ``Expires``; a Max-Age of zero or less means "already".
+    An attribute that cannot be parsed is ignored.
+    """
+    max_age = attributes.get('max-age', '')
+    if re.match(r'-?[0-9]+\Z', max_age):
+        seconds = int(max_age)
+        return now + seconds if seconds > 0 else float('-inf')
+    if attributes.get('expires'):
+        from email.utils import mktime_tz, parsedate_tz
+        parsed = parsedate_tz(attributes['expires'])
+        if parsed:
+            return mktime_tz(parsed)
+    return None
+
+
+def _default_cookie_path(request_path):
+    """The path of a cookie set without one: the URL path up to its last slash (RFC 6265 5.1.4)."""
+    if not request_path.startswith('/') or request_path.count('/') == 1:
+        return '/'
+    return request_path[:request_path.rindex('/')]
+
+
+def _cookie_path_matches(request_path, cookie_path):
+    """True if a cookie with ``cookie_path`` goes to ``request_path`` (RFC 6265 5.1.4)."""
+    if request_path == cookie_path:
+        return True
+    return request_path.startswith(cookie_path) and (
+        cookie_path.endswith('/') or request_path[len(cookie_path)] == '/')
+
+
+def _domain_matches(host, domain):
+    """True if ``host`` is ``domain`` or a subdomain of it (never for IP addresses)."""
+    if host == domain:
+        return True
+    is_ip_address = ':' in host or host.replace('.', '').isdigit()
+    return host.endswith('.' + domain) and not is_ip_address
+
+
+def _readable_cookie_value(native_value):
+    """A cookie value as sent (native string, maybe quoted) as ``request.cookies`` reads it."""
+    value = _latin1_to_unicode(native_value)
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = _unquote_cookie_value(value[1:-1])
+    return value
 
 
 # ----------------------------------------------------------------- Constants ----
