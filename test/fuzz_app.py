@@ -161,6 +161,7 @@ def make_app(static_root, template_dir):
             upload.file.seek(0)
             data = upload.file.read()
             copy = io.BytesIO()
+            upload.file.seek(0)
             upload.save(copy)
             files.append({'name': name, 'raw_filename': upload.raw_filename,
                           'filename': upload.filename, 'content_type': upload.content_type,
