@@ -31,3 +31,26 @@ $(DOCS_VENV)/installed.stamp: docs/requirements.txt
 	@$(DOCS_VENV)/bin/pip install -q --disable-pip-version-check -r docs/requirements.txt >$(DOCS_VENV)/pip.log 2>&1 \
 		|| { cat $(DOCS_VENV)/pip.log; exit 1; }
 	@touch $@
+
+# Hostile input and long runs (issue 14), from their own venv .venv/fuzz with the packages of
+# test/requirements.txt (made again when that file changes).
+# make fuzz: the properties of test/fuzz_props.py far longer (test/fuzz.py); parameters
+#   FUZZ_REQUESTS (1000000), FUZZ_PROCESSES (CPU count), FUZZ_SEED, FUZZ_PROPERTIES, FUZZ_BATCH.
+# make soak: the fuzz app under gunicorn (sync, gthread) and waitress on 127.0.0.1 (test/soak.py);
+#   parameters SOAK_SECONDS (60 per server), SOAK_SERVERS, SOAK_CLIENTS.
+.PHONY: fuzz soak
+export FUZZ_REQUESTS FUZZ_PROCESSES FUZZ_SEED FUZZ_PROPERTIES FUZZ_BATCH FUZZ_SAVE
+export SOAK_SECONDS SOAK_SERVERS SOAK_CLIENTS
+FUZZ_VENV = .venv/fuzz
+fuzz: $(FUZZ_VENV)/installed.stamp
+	$(FUZZ_VENV)/bin/python test/fuzz.py
+
+soak: $(FUZZ_VENV)/installed.stamp
+	$(FUZZ_VENV)/bin/python test/soak.py
+
+$(FUZZ_VENV)/installed.stamp: test/requirements.txt
+	@rm -rf $(FUZZ_VENV)
+	@$(PYTHON3) -m venv $(FUZZ_VENV)
+	@$(FUZZ_VENV)/bin/pip install -q --disable-pip-version-check -r test/requirements.txt >$(FUZZ_VENV)/pip.log 2>&1 \
+		|| { cat $(FUZZ_VENV)/pip.log; exit 1; }
+	@touch $@
