@@ -15,11 +15,14 @@ more about it:
     same with a cookie jar that follows the browser rules for cookie paths
     and domains (``http.cookiejar``); ``form(**fields)`` and
     ``multipart(fields, files)`` and ``json_body(data)`` build request
-    bodies; ``bottle`` is the module. ``app`` is the block's own ``app``, or
-    the default application. Every block that adds a route needs a check.
+    bodies; ``run_pytest(*files)`` runs pytest on test files in a
+    subprocess and asserts that they pass; ``bottle`` is the module.
+    ``app`` is the block's own ``app``, or the default application. Every
+    block that adds a route needs a check.
 ``.. file: PATH`` (before a block of any language)
-    The block is written to ``PATH`` in the temporary directory before every
-    later Python block of the page runs (templates, ini files, modules).
+    The block is written to ``PATH`` in the temporary directory before it
+    and every later Python block of the page runs (templates, ini files,
+    modules, test files).
 ``.. setup:`` (before a block, followed by indented Python lines)
     Runs in the temporary directory before the next block, in its namespace
     (to create files the example expects, for instance).
@@ -302,6 +305,16 @@ def multipart(fields=None, files=None):
             'headers': {'Content-Type': 'multipart/form-data; boundary=' + boundary}}
 
 
+def run_pytest(*arguments):
+    """Run pytest on test files an example wrote (in the current directory); assert they pass."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get('PYTHONPATH', '')]))
+    done = subprocess.run([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider',
+                           '-W', 'error'] + list(arguments), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout
+    return done.stdout
+
+
 def json_body(data):
     """Keyword arguments for ``call()`` that send ``data`` as an application/json body."""
     import json
@@ -315,7 +328,7 @@ def call(app, path='/', method='GET', **kwargs):
 
 
 CHECK_HELPERS = {'bottle': bottle, 'call': call, 'Browser': Browser, 'form': form,
-                 'multipart': multipart, 'json_body': json_body}
+                 'multipart': multipart, 'json_body': json_body, 'run_pytest': run_pytest}
 
 
 # ----------------------------------------------------------------- Isolation ----
@@ -373,9 +386,9 @@ def example_dir(tmp_path, monkeypatch):
 
 
 def _write_files(block, directory):
-    """Write the '.. file:' blocks of the block's page that come before it."""
+    """Write the '.. file:' blocks of the block's page up to and including it."""
     for other in BLOCKS:
-        if other.path == block.path and other.line < block.line and other.file:
+        if other.path == block.path and other.line <= block.line and other.file:
             target = os.path.join(directory, other.file)
             os.makedirs(os.path.dirname(target) or '.', exist_ok=True)
             with open(target, 'w', encoding='utf8') as out:
