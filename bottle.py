@@ -1173,9 +1173,14 @@ class Bottle(object):
             if isinstance(sys.exc_info()[1], MemoryError) or not self.catchall:
                 raise
             body = self._critical_error(environ, start_response)
-        cleanup = environ.get(_CLEANUP_KEY)
-        if cleanup:
-            body = _closeiter(body, [getattr(body, 'close', None)] + cleanup)
+        # Spooled bodies and uploads are closed when the server closes the response body.
+        if isinstance(body, _closeiter):
+            body.close_callbacks.append(functools.partial(_close_request_files, environ))
+        elif _CLEANUP_KEY in environ:
+            closers = [functools.partial(_close_request_files, environ)]
+            if hasattr(body, 'close'):
+                closers.insert(0, body.close)
+            body = _closeiter(body, closers)
         return body
 
     def _handle(self, environ):
@@ -1393,6 +1398,15 @@ def _encoded_items(first, rest, charset):
         yield item.encode(charset) if isinstance(item, str) else item
 
 
+def _close_request_files(environ):
+    """Close what the request kept open until its end (spooled bodies, uploads)."""
+    for close in environ.pop(_CLEANUP_KEY, ()):
+        try:
+            close()
+        except OSError:  # nothing is left to do with a file that fails to close
+            pass
+
+
 def _close_quietly(obj):
     """Call ``obj.close()`` if it has one."""
     close = getattr(obj, 'close', None)
@@ -1601,108 +1615,116 @@ class BaseRequest(object):
             return json_loads(data)
         except (ValueError, TypeError):
             raise HTTPError(400, 'Invalid JSON')
+        except RecursionError:
+            raise HTTPError(400, 'Invalid JSON: nested too deeply')
 
-    def _iter_body(self, read, bufsize):
-        """Yield the body in chunks, exactly Content-Length bytes; 400 if it ends early."""
-        remaining = max(0, self.content_length)
-        while remaining:
-            chunk = read(min(remaining, bufsize))
-            if not chunk:
-                raise HTTPError(400, 'Request body ended before Content-Length bytes arrived.')
-            yield chunk
-            remaining -= len(chunk)
-
-    @staticmethod
-    def _iter_chunked(read, bufsize):
-        """Yield the data of a ``Transfer-Encoding: chunked`` body; 400 for a malformed one."""
-        def fail(why):
-            return HTTPError(400, 'Malformed chunked request body: %s' % why)
-        while True:
-            line = b''
-            while not line.endswith(b'\r\n'):
-                byte = read(1)
-                if not byte:
-                    raise fail('it ended inside a chunk header')
-                line += byte
-                if len(line) > bufsize:
-                    raise fail('chunk header too long')
-            size = line[:-2].split(b';', 1)[0].strip()
-            if not size or size.strip(b'0123456789abcdefABCDEF'):
-                raise fail('bad chunk size %r' % size[:20])
-            remaining = int(size, 16)
-            if remaining == 0:
-                break
-            while remaining:
-                chunk = read(min(remaining, bufsize))
-                if not chunk:
-                    raise fail('it ended inside a chunk')
-                yield chunk
-                remaining -= len(chunk)
-            if read(2) != b'\r\n':
-                raise fail('chunk data not followed by CRLF')
-        while True:  # skip trailer fields up to the blank line
-            line = b''
-            while not line.endswith(b'\n'):
-                byte = read(1)
-                if not byte:
-                    return
-                line += byte
-                if len(line) > bufsize:
-                    raise fail('trailer too long')
-            if line in (b'\r\n', b'\n'):
-                return
+    # The body --------------------------------------------------------------
 
     @DictProperty('environ', 'bottle.request.body', read_only=True)
     def _body(self):
+        """The whole body, read once from ``wsgi.input`` into a seekable file that
+        then replaces ``wsgi.input``: in memory up to :attr:`MEMFILE_MAX` bytes,
+        else a temporary file, closed (and so deleted) when the request ends.
+
+        :raises HTTPError: 400 for a body that ends early, is malformed chunked
+            or cannot be read from the server; 413 for one over
+            :attr:`MAX_BODY_SIZE`; 400 or 501 for a Transfer-Encoding it cannot
+            decode.
+        """
         environ = self.environ
-        try:
-            read = environ['wsgi.input'].read
-        except KeyError:
+        stream = environ.get('wsgi.input')
+        if stream is None:
             body = environ['wsgi.input'] = io.BytesIO()
             return body
-        memfile_max = self.MEMFILE_MAX
-        chunked = 'HTTP_TRANSFER_ENCODING' in environ and self.chunked
-        length = -1 if chunked else self.content_length
-        if length <= memfile_max and not chunked:
-            data = read(length) if length > 0 else b''
-            while len(data) < length:
-                more = read(length - len(data))
-                if not more:
-                    raise HTTPError(400, 'Request body ended before Content-Length bytes arrived.')
-                data += more
-            body = io.BytesIO(data)
+        framing = self._body_framing()
+        if framing.__class__ is int and framing <= self.MEMFILE_MAX:
+            # PERF: the usual small body with a Content-Length is one read, not a spool.
+            body = io.BytesIO(_read_exactly(_guarded_read(stream.read), framing))
         else:
-            limit = self.MAX_BODY_SIZE
-            if length > limit:
-                raise HTTPError(413, 'Request body of %d bytes is larger than the limit of %d'
-                                     ' bytes.' % (length, limit))
-            chunks = self._iter_chunked if chunked else self._iter_body
-            body, size, spooled = io.BytesIO(), 0, False
-            for chunk in chunks(read, max(memfile_max, 2 ** 20)):
-                body.write(chunk)
-                size += len(chunk)
-                if size > limit:
-                    body.close()
-                    raise HTTPError(413, 'Request body is larger than the limit of %d bytes.'
-                                         % limit)
-                if not spooled and size > memfile_max:
-                    from tempfile import TemporaryFile
-                    body, in_memory = TemporaryFile(mode='w+b'), body
-                    body.write(in_memory.getvalue())
-                    spooled = True
-            body.seek(0)
+            body = self._spool(self._body_chunks(stream, framing))
         environ['wsgi.input'] = body
         return body
 
-    def _get_body_string(self, maxread):
-        """Read the whole body into bytes; HTTPError 413 if it is larger than ``maxread``."""
-        if self.content_length > maxread:
-            raise HTTPError(413, 'Request entity too large')
-        body = self._body
+    def _body_framing(self):
+        """How the body is delimited, by RFC 9112 and the server: its Content-Length
+        (an int, 0 when missing), ``'chunked'`` when we decode the chunks, or
+        ``'to_end'`` when the server ends the stream with the body
+        (``wsgi.input_terminated``: it decoded chunks already)."""
+        environ = self.environ
+        transfer_encoding = environ.get('HTTP_TRANSFER_ENCODING', '').strip()
+        ended_by_server = environ.get('wsgi.input_terminated')
+        if transfer_encoding:
+            _check_transfer_encoding(transfer_encoding)
+            return 'to_end' if ended_by_server else 'chunked'
+        length = self.content_length
+        if length < 0:
+            return 'to_end' if ended_by_server else 0
+        return length
+
+    def _body_chunks(self, stream, framing):
+        """An iterator over the raw body as ``framing`` (see :meth:`_body_framing`) says.
+
+        :raises HTTPError: 413 at once for a Content-Length over :attr:`MAX_BODY_SIZE`.
+        """
+        block_size = max(self.MEMFILE_MAX, 2 ** 20)
+        if framing == 'chunked':
+            return _dechunked(stream, block_size)
+        read = _guarded_read(stream.read)
+        if framing == 'to_end':
+            return _blocks_to_end(read, block_size)
+        if framing > self.MAX_BODY_SIZE:
+            raise HTTPError(413, 'Request body of %d bytes is larger than the limit of %d bytes.'
+                                 % (framing, self.MAX_BODY_SIZE))
+        return _blocks_of_length(read, framing, block_size)
+
+    def _spool(self, chunks):
+        """Collect ``chunks`` into a file at position 0: memory up to :attr:`MEMFILE_MAX`
+        bytes, then a temporary file closed when the request ends.
+
+        :raises HTTPError: 413 once more than :attr:`MAX_BODY_SIZE` bytes arrived.
+        """
+        limit, in_memory_limit = self.MAX_BODY_SIZE, self.MEMFILE_MAX
+        body, size = io.BytesIO(), 0
+        try:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPError(413, 'Request body is larger than the limit of %d bytes.'
+                                         % limit)
+                if size > in_memory_limit and body.__class__ is io.BytesIO:
+                    from tempfile import TemporaryFile
+                    spooled = TemporaryFile(mode='w+b')
+                    spooled.write(body.getbuffer())
+                    body = spooled
+                    self._close_when_done(body)
+                body.write(chunk)
+        except BaseException:
+            body.close()
+            raise
         body.seek(0)
-        data = body.read(maxread + 1)
+        return body
+
+    def _close_when_done(self, closeable):
+        """Close ``closeable`` when this request ends: when the server closes the
+        response body (see :meth:`Bottle.wsgi`)."""
+        self.environ.setdefault(_CLEANUP_KEY, []).append(closeable.close)
+
+    def _get_body_string(self, maxread):
+        """The whole body as bytes.
+
+        :raises HTTPError: 413 for a body over ``maxread`` bytes (and see :attr:`body`).
+        """
+        if self.content_length > maxread:
+            raise HTTPError(413, 'Request body of %d bytes is larger than the limit of %d bytes.'
+                                 % (self.content_length, maxread))
+        body = self._body
+        if body.__class__ is io.BytesIO:
+            data = body.getvalue()  # PERF: no copy of a body held in memory
+        else:
+            body.seek(0)
+            data = body.read(maxread + 1)
         if len(data) > maxread:
-            raise HTTPError(413, 'Request entity too large')
+            raise HTTPError(413, 'Request body is larger than the limit of %d bytes.' % maxread)
         return data
 
     @property
@@ -1710,7 +1732,10 @@ class BaseRequest(object):
         """The request body as a seekable file-like object, rewound to the start.
 
         Bodies up to :attr:`MEMFILE_MAX` bytes stay in memory, larger ones are
-        spooled to a temporary file. Chunked bodies are decoded.
+        spooled to a temporary file, closed when the request ends. Chunked
+        bodies are decoded.
+
+        :raises HTTPError: see :meth:`_body`.
         """
         body = self._body
         body.seek(0)
@@ -1738,8 +1763,13 @@ class BaseRequest(object):
         if kind == 'application/x-www-form-urlencoded' or not kind:
             return _parse_qsl(self._get_body_string(self.MEMFILE_MAX).decode('latin1'))
         if kind.startswith('multipart/'):
-            return _parse_multipart_body(self.body, content_type, self.content_length,
-                                         self.MEMFILE_MAX, disk_limit=self.MAX_BODY_SIZE)
+            # The body is complete and decoded already: the parser reads it to its end.
+            items = _parse_multipart_body(self.body, content_type, -1, self.MEMFILE_MAX,
+                                          disk_limit=self.MAX_BODY_SIZE)
+            for _, item in items:
+                if isinstance(item, FileUpload):
+                    self._close_when_done(item.file)
+            return items
         return []
 
     @property
@@ -1912,6 +1942,159 @@ class BaseRequest(object):
             del self.environ['bottle.request.ext.%s' % name]
         except KeyError:
             raise AttributeError('Attribute not defined: %s' % name)
+
+
+# Reading request bodies -------------------------------------------------------
+# Helpers of BaseRequest._body: framing by RFC 9112 (Content-Length, chunked, or a
+# stream the server ends), each step bounded, so hostile bodies cost linear time.
+
+#: Longest chunk-size line (size and chunk extensions) we read, in bytes.
+_MAX_CHUNK_SIZE_LINE = 4096
+#: Most bytes of trailer fields after the last chunk.
+_MAX_TRAILER_BYTES = 16384
+_HEX_DIGITS = b'0123456789abcdefABCDEF'
+
+
+def _check_transfer_encoding(header):
+    """Check a request's Transfer-Encoding header (RFC 9112, section 6.1).
+
+    :raises HTTPError: 400 if chunked is not the final coding (the body would
+        have no known end) or comes twice; 501 for another coding, which we do
+        not decode.
+    """
+    codings = [item.split(';', 1)[0].strip().lower() for item in header.split(',')]
+    codings = [coding for coding in codings if coding]
+    shown = header[:100]
+    if not codings or codings[-1] != 'chunked':
+        raise HTTPError(400, 'Transfer-Encoding %r does not end with chunked: the length of '
+                             'the body is unknown.' % shown)
+    if codings.count('chunked') > 1:
+        raise HTTPError(400, 'Transfer-Encoding %r applies chunked more than once.' % shown)
+    for coding in codings[:-1]:
+        raise HTTPError(501, 'Transfer coding %r is not implemented; send the body chunked '
+                             'only.' % coding)
+
+
+def _guarded_read(read):
+    """Wrap a ``read`` (or ``readline``) of the server's input stream: what the stream
+    raises (gunicorn's InvalidChunkSize, a reset connection, a timeout) is a body that
+    cannot be read, HTTPError 400, not a failure of the application."""
+    def guarded(*args):
+        try:
+            return read(*args)
+        except MemoryError:
+            raise
+        except Exception as failure:  # anything: it comes from the server's stream
+            raise HTTPError(400, 'The request body could not be read: %s' % (failure,),
+                            exception=failure)
+    return guarded
+
+
+def _read_exactly(read, length):
+    """Read ``length`` bytes; HTTPError 400 if the stream ends before."""
+    data = read(length) if length > 0 else b''
+    if len(data) == length:
+        return data
+    parts = [data]
+    missing = length - len(data)
+    while missing > 0:
+        more = read(missing)
+        if not more:
+            raise HTTPError(400, 'Request body ended after %d of %d bytes (Content-Length).'
+                                 % (length - missing, length))
+        parts.append(more)
+        missing -= len(more)
+    return b''.join(parts)
+
+
+def _blocks_of_length(read, length, block_size):
+    """Yield a body of ``length`` bytes in blocks; HTTPError 400 if it ends early."""
+    remaining = length
+    while remaining > 0:
+        block = read(min(remaining, block_size))
+        if not block:
+            raise HTTPError(400, 'Request body ended after %d of %d bytes (Content-Length).'
+                                 % (length - remaining, length))
+        remaining -= len(block)
+        yield block
+
+
+def _blocks_to_end(read, block_size):
+    """Yield blocks until the stream ends."""
+    while True:
+        block = read(block_size)
+        if not block:
+            return
+        yield block
+
+
+def _chunked_body_error(why):
+    return HTTPError(400, 'Malformed chunked request body: %s.' % why)
+
+
+def _line_reader(stream, limit):
+    """A function that reads one line of at most ``limit`` bytes from ``stream``
+    (``readline(limit)`` where the stream has it, else one byte at a time)."""
+    if hasattr(stream, 'readline'):
+        readline = _guarded_read(stream.readline)
+        return lambda: readline(limit)
+    read = _guarded_read(stream.read)
+
+    def read_line():
+        line = bytearray()
+        while len(line) < limit and not line.endswith(b'\n'):
+            byte = read(1)
+            if not byte:
+                break
+            line += byte
+        return bytes(line)
+    return read_line
+
+
+def _chunk_size(line):
+    """The size of the next chunk from its chunk-size line (extensions ignored)."""
+    if not line.endswith(b'\n'):
+        if len(line) >= _MAX_CHUNK_SIZE_LINE:
+            raise _chunked_body_error('a chunk-size line is longer than %d bytes'
+                                      % _MAX_CHUNK_SIZE_LINE)
+        raise _chunked_body_error('it ended before the last chunk')
+    size = line.split(b';', 1)[0].strip()
+    if not size or len(size) > 16 or size.strip(_HEX_DIGITS):
+        raise _chunked_body_error('bad chunk size %r' % size[:20])
+    return int(size, 16)
+
+
+def _dechunked(stream, block_size):
+    """Yield the data of a ``Transfer-Encoding: chunked`` body (RFC 9112, section 7.1).
+
+    Chunk-size lines and trailers are bounded (:data:`_MAX_CHUNK_SIZE_LINE`,
+    :data:`_MAX_TRAILER_BYTES`), so the work is linear in the size of the body.
+
+    :raises HTTPError: 400 for a malformed or truncated chunked body.
+    """
+    read = _guarded_read(stream.read)
+    read_line = _line_reader(stream, _MAX_CHUNK_SIZE_LINE)
+    while True:
+        remaining = _chunk_size(read_line())
+        if remaining == 0:
+            break
+        while remaining:
+            data = read(min(remaining, block_size))
+            if not data:
+                raise _chunked_body_error('it ended inside a chunk')
+            remaining -= len(data)
+            yield data
+        if read(2) != b'\r\n':
+            raise _chunked_body_error('chunk data is not followed by CRLF')
+    trailer_bytes = 0
+    while True:  # trailer fields up to the blank line; an end of the stream also ends them
+        line = read_line()
+        trailer_bytes += len(line)
+        if trailer_bytes > _MAX_TRAILER_BYTES:
+            raise _chunked_body_error('the trailer fields are longer than %d bytes'
+                                      % _MAX_TRAILER_BYTES)
+        if line in (b'', b'\r\n', b'\n'):
+            return
 
 
 def _decoded_forms_dict(pairs=()):
