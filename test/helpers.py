@@ -161,3 +161,39 @@ def file_wrapper_double(prefix=b''):
             self.filelike.close()
 
     return FileWrapper
+
+
+# --------------------------------------------------- Cost that must stay linear ----
+
+def cpu_cost_ratio(run, size, factor=10, repeat=3):
+    """How much more CPU time ``run(size * factor)`` takes than ``run(size)``.
+
+    For tests that an input cannot make the code slower than linear (a regexp
+    that backtracks, a quadratic loop): linear code gives about ``factor``,
+    quadratic about ``factor ** 2``. The cost is this process's CPU time, not
+    wall time, so other work on a loaded machine does not count, and the least
+    of ``repeat`` rounds, so an interruption does not either. Each round calls
+    ``run`` often enough to take a few milliseconds at the smaller size.
+    """
+    import time
+
+    def cpu_seconds(argument, number):
+        started = time.process_time()
+        for _ in range(number):
+            run(argument)
+        return time.process_time() - started
+
+    number = 1
+    while cpu_seconds(size, number) < 0.002 and number < 4096:
+        number *= 2
+    small = min(cpu_seconds(size, number) for _ in range(repeat))
+    large = min(cpu_seconds(size * factor, number) for _ in range(repeat))
+    return large / max(small, 1e-9)
+
+
+def assert_linear_cost(run, size, factor=10):
+    """Assert that ``run(size * factor)`` costs at most 3 * ``factor`` times ``run(size)``."""
+    ratio = cpu_cost_ratio(run, size, factor)
+    assert ratio < 3 * factor, (
+        'input %d times larger cost %.1f times more CPU time: slower than linear'
+        % (factor, ratio))

@@ -1289,3 +1289,4 @@ def test_small_and_large_bodies_read_back_identically(size):
     request = BaseRequest(make_environ('/', 'POST', body=data))
     assert request.body.read() == data
     assert request.body.read() == data
+    request.body.close()  # a large body is spooled to a temporary file
