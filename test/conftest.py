@@ -19,8 +19,12 @@ import bottle  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def isolated_bottle_globals():
-    """Give every test a fresh default app, no debug mode and empty caches."""
+    """Give every test a fresh default app, no debug mode, empty caches, and a
+    ``bottle.request`` / ``bottle.response`` of no request (what an earlier test's
+    request left there must not change the outcome of this one)."""
     bottle.app.push()
+    bottle.request.bind({})
+    bottle.response.bind()
     debug_before = bottle.DEBUG
     template_path_before = list(bottle.TEMPLATE_PATH)
     try:
