@@ -779,7 +779,7 @@ def reference_dechunk(body, max_line=CHUNK_LINE_BUDGET):
         line, fail = read_line(pos)
         if fail:
             return fail
-        start, pos = pos, pos + len(line)
+        pos += len(line)
         if len(line) > 4096:
             lenient = True
         if line.endswith(b'\r\n'):
