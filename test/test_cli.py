@@ -15,17 +15,28 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+import uuid
 
 import pytest
 
 import bottle
+from helpers import PortTaken, says_address_in_use, start_on_free_port
 
 
 BOTTLE_DIR = os.path.dirname(os.path.abspath(bottle.__file__))
 BOTTLE_FILE = os.path.join(BOTTLE_DIR, 'bottle.py')
-COMMAND_TIMEOUT = 30
-START_TIMEOUT = 20.0
+# Generous limits: they only matter when something is broken, and a loaded machine
+# can take seconds to start an interpreter.
+COMMAND_TIMEOUT = 60
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30
+# Every serving process gets its own value of this variable and the apps answer it at
+# /environ/BOTTLE_TEST_TOKEN: a test knows it talks to its own server, not to another
+# process that took the port first.
+TOKEN_VARIABLE = 'BOTTLE_TEST_TOKEN'
+TOKEN_PATH = '/environ/' + TOKEN_VARIABLE
 
 
 APP_MODULE = '''
@@ -54,8 +65,13 @@ def debug_mode():
 
 @app.route('/slow')
 def slow():
+    # Says that it is answering (the test waits for this line), then answers once
+    # the test has created the file 'release' (after its Ctrl-C).
     import time
-    time.sleep(1.5)
+    print('slow request: answering', flush=True)
+    deadline = time.monotonic() + 120
+    while not os.path.exists('release') and time.monotonic() < deadline:
+        time.sleep(0.05)
     return 'slow answer'
 
 
@@ -68,6 +84,7 @@ def make_app(word='made by make_app'):
     made = bottle.Bottle()
     made.route('/', callback=lambda: word)
     made.route('/config/<key>', callback=lambda key: json.dumps(made.config.get(key, '<missing>')))
+    made.route('/environ/<name>', callback=environ_value)
     return made
 '''
 
@@ -176,12 +193,6 @@ def page(report_data, path):
     return report_data['pages'][path]['body']
 
 
-def free_port(family=socket.AF_INET, host='127.0.0.1'):
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
 def ipv6_available():
     if not socket.has_ipv6:
         return False
@@ -208,36 +219,61 @@ class Served:
 
     def __init__(self, command, workdir, host, port, env=None):
         self.host, self.port = host, port
-        self.output_path = str(workdir / ('served-%d.log' % port))
+        self.token = uuid.uuid4().hex
+        self.output_path = str(workdir / ('served-%d-%s.log' % (port, self.token[:8])))
         with open(self.output_path, 'wb') as output:
             self.process = subprocess.Popen(
-                command, cwd=str(workdir), env=cli_environ(env), stdin=subprocess.DEVNULL,
-                stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+                command, cwd=str(workdir), env=cli_environ(dict(env or {}, **{
+                    TOKEN_VARIABLE: self.token})),
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True)
 
     def output(self):
         with open(self.output_path, encoding='utf8', errors='replace') as output:
             return output.read()
 
-    def get(self, path='/', timeout=5):
+    def get(self, path='/', timeout=20):
         return http_get(self.host, self.port, path, timeout)
 
-    def wait_for(self, expected_body, path='/', timeout=START_TIMEOUT):
-        """Poll until ``path`` answers with ``expected_body``; fail with the output if not."""
+    def exited_early(self):
+        """Fail with the output, or raise PortTaken if the port was not free after all."""
+        output = self.output()
+        if says_address_in_use(output):
+            raise PortTaken(output)
+        pytest.fail('the server exited with code %d; output:\n%s'
+                    % (self.process.returncode, output))
+
+    def wait_for(self, expected_body, path='/', timeout=START_TIMEOUT, check_token=True):
+        """Poll until ``path`` answers with ``expected_body``; fail with the output if not.
+
+        With ``check_token``, the answer counts only once the server also answers
+        its own token: another process that answers on the port raises PortTaken.
+        """
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail('the server exited with code %d; output:\n%s'
-                            % (self.process.returncode, self.output()))
+                self.exited_early()
             try:
-                last = self.get(path, timeout=2)
+                last = self.get(path, timeout=5)
                 if last[2] == expected_body:
+                    if check_token and json.loads(self.get(TOKEN_PATH)[2]) != self.token:
+                        raise PortTaken('another process answers on port %d' % self.port)
                     return last
-            except (OSError, http.client.HTTPException) as error:
+            except (OSError, http.client.HTTPException, ValueError) as error:
                 last = error
             time.sleep(0.1)
         pytest.fail('no %r from %s within %ss (last answer: %r); output:\n%s'
                     % (expected_body, path, timeout, last, self.output()))
+
+    def wait_for_output(self, text, timeout=START_TIMEOUT):
+        """Wait until the process has printed ``text``; fail with the output if it does not."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            if time.monotonic() > deadline:
+                pytest.fail('no %r printed within %ss; output:\n%s'
+                            % (text, timeout, self.output()))
+            time.sleep(0.05)
 
     def wait_until_unreachable(self, timeout=START_TIMEOUT):
         deadline = time.monotonic() + timeout
@@ -272,13 +308,27 @@ class Served:
 
 @pytest.fixture
 def serve(workdir):
-    """Start a serving process: ``serve(command, host, port, env=None)``; all stopped after."""
+    """Start a serving process on a free port and wait until it answers.
+
+    ``serve(command, expected_body, host='127.0.0.1', env=None)`` calls
+    ``command(port)`` for the command line, starts it, and waits until ``/``
+    answers ``expected_body`` (and the server's own token). A start that loses
+    its port to another process is retried on a new one. Returns the
+    :class:`Served`; every process started is stopped after the test.
+    """
     started = []
 
-    def start(command, host='127.0.0.1', port=None, env=None):
-        served = Served(command, workdir, host, port, env)
-        started.append(served)
-        return served
+    def start(command, expected_body, host='127.0.0.1', env=None):
+        def attempt(port):
+            served = Served(command(port), workdir, host, port, env)
+            started.append(served)
+            try:
+                served.wait_for(expected_body)
+            except PortTaken:
+                served.close()
+                raise
+            return served
+        return start_on_free_port(attempt, host)
     yield start
     for served in started:
         served.close()
@@ -291,7 +341,7 @@ def write_module(path, source, bump):
     os.utime(str(path), (stamp, stamp))
 
 
-# --------------------------------------------------------------------------- --version, help, errors
+# ------------------------------------------------------------------- --version, help, errors
 
 @pytest.mark.parametrize('command', [module_command, script_command], ids=['-m', 'script'])
 def test_version_prints_the_version_and_exits_0(workdir, command):
@@ -549,37 +599,35 @@ def test_debug_option_switches_debug_mode_on(workdir):
     assert json.loads(page(data, '/debug')) is True
 
 
-# --------------------------------------------------------------------------- real servers from the CLI
+# ------------------------------------------------------------------- real servers from the CLI
 
 @pytest.mark.parametrize('command', [module_command, script_command], ids=['-m', 'script'])
 def test_cli_serves_the_app_over_http(workdir, serve, command):
-    port = free_port()
-    served = serve(command('-b', '127.0.0.1:%d' % port, 'cliapp:app'), port=port)
-    status, headers, body = served.wait_for('hello from cliapp')
-    assert status == 200
+    served = serve(lambda port: command('-b', '127.0.0.1:%d' % port, 'cliapp:app'),
+                   'hello from cliapp')
+    status, headers, body = served.get('/')
+    assert (status, body) == (200, 'hello from cliapp')
     assert headers['Content-Type'] == 'text/html; charset=UTF-8'
 
 
 def test_cli_serves_a_call_expression_app_over_http(workdir, serve):
-    port = free_port()
-    served = serve(module_command('-b', '127.0.0.1:%d' % port, 'cliapp:make_app()'), port=port)
-    served.wait_for('made by make_app')
+    served = serve(lambda port: module_command('-b', '127.0.0.1:%d' % port, 'cliapp:make_app()'),
+                   'made by make_app')
+    assert served.get('/')[:3:2] == (200, 'made by make_app')
 
 
 def test_cli_serves_with_options_applied(workdir, serve):
-    port = free_port()
-    served = serve(module_command('-b', '127.0.0.1:%d' % port, '-C', 'db.name=served',
-                                  '--debug', 'cliapp:app'), port=port)
-    served.wait_for('hello from cliapp')
+    served = serve(lambda port: module_command('-b', '127.0.0.1:%d' % port, '-C', 'db.name=served',
+                                               '--debug', 'cliapp:app'), 'hello from cliapp')
     assert json.loads(served.get('/config/db.name')[2]) == 'served'
     assert json.loads(served.get('/debug')[2]) is True
 
 
 @pytest.mark.skipif(not ipv6_available(), reason='IPv6 loopback (::1) is not available here')
 def test_cli_serves_on_an_ipv6_address(workdir, serve):
-    port = free_port(socket.AF_INET6, '::1')
-    served = serve(module_command('-b', '[::1]:%d' % port, 'cliapp:app'), host='::1', port=port)
-    served.wait_for('hello from cliapp')
+    served = serve(lambda port: module_command('-b', '[::1]:%d' % port, 'cliapp:app'),
+                   'hello from cliapp', host='::1')
+    assert served.get('/')[:3:2] == (200, 'hello from cliapp')
 
 
 def test_cli_serves_with_another_server(workdir, serve):
@@ -589,48 +637,58 @@ def test_cli_serves_with_another_server(workdir, serve):
             __import__(module)
         except ImportError:
             continue
-        port = free_port()
-        served = serve(module_command('-s', name, '-b', '127.0.0.1:%d' % port, 'cliapp:app'),
-                       port=port)
-        status, headers, body = served.wait_for('hello from cliapp')
+        served = serve(lambda port, name=name: module_command(
+            '-s', name, '-b', '127.0.0.1:%d' % port, 'cliapp:app'), 'hello from cliapp')
+        status, headers, body = served.get('/')
         assert server_header.lower() in headers.get('Server', '').lower()
         return
     pytest.skip('neither waitress nor cheroot is installed on this Python')
 
 
 def test_ctrl_c_stops_the_idle_cli_server_with_exit_code_0(workdir, serve):
-    port = free_port()
-    served = serve(module_command('-b', '127.0.0.1:%d' % port, 'cliapp:app'), port=port)
-    served.wait_for('hello from cliapp')
-    time.sleep(0.5)  # let the server finish with that request: now it is idle
+    served = serve(lambda port: module_command('-b', '127.0.0.1:%d' % port, 'cliapp:app'),
+                   'hello from cliapp')
+    # wsgiref logs a request once it has answered it: after the line of the last
+    # request (serve() checked the token last) the server is idle.
+    served.wait_for_output('"GET %s HTTP/1.1" 200' % TOKEN_PATH)
     served.process.send_signal(signal.SIGINT)
-    assert served.process.wait(10) == 0, served.output()
+    assert served.process.wait(STOP_TIMEOUT) == 0, served.output()
     assert 'Traceback' not in served.output()
 
 
-def test_ctrl_c_during_a_request_still_stops_the_cli_server(workdir, serve):
+def test_ctrl_c_during_a_request_answers_it_then_stops_the_cli_server(workdir, serve):
     # differs from 0.13.4: there wsgiref's handler catches the KeyboardInterrupt raised
-    # inside a request, logs it as a 500 and the server keeps running.
-    import threading
-    port = free_port()
-    served = serve(module_command('-b', '127.0.0.1:%d' % port, 'cliapp:app'), port=port)
-    served.wait_for('hello from cliapp')
-    slow_request = threading.Thread(target=lambda: served.get('/slow', timeout=10))
-    slow_request.daemon = True
-    slow_request.start()
-    time.sleep(0.5)  # the request is being answered (its callback sleeps 1.5 s)
+    # inside a request, logs it as a 500 and the server keeps running. Here the
+    # request in flight is answered, then the server stops.
+    served = serve(lambda port: module_command('-b', '127.0.0.1:%d' % port, 'cliapp:app'),
+                   'hello from cliapp')
+    answers = []
+
+    def slow_request():
+        try:
+            answers.append(served.get('/slow', timeout=STOP_TIMEOUT + 30))
+        except (OSError, http.client.HTTPException) as error:
+            answers.append(error)
+    client = threading.Thread(target=slow_request, daemon=True)
+    client.start()
+    served.wait_for_output('slow request: answering')  # the request is in flight now
     served.process.send_signal(signal.SIGINT)
+    (workdir / 'release').write_text('')  # only now may the request be answered
     try:
-        code = served.process.wait(10)
+        code = served.process.wait(STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
         pytest.fail('Ctrl-C during a request was swallowed; the server still runs. Output:\n'
                     + served.output())
     assert code == 0, served.output()
+    client.join(STOP_TIMEOUT)
+    assert len(answers) == 1, 'the client of the interrupted request is still waiting'
+    assert isinstance(answers[0], tuple) and answers[0][::2] == (200, 'slow answer'), answers
 
 
 # --------------------------------------------------------------------------- the reloader
 
 RELOAD_APP = '''
+import json
 import os
 import bottle
 
@@ -646,6 +704,11 @@ def index():
 def child():
     lockfile = os.environ.get('BOTTLE_LOCKFILE') or ''
     return '%%s %%s' %% (os.environ.get('BOTTLE_CHILD'), os.path.exists(lockfile))
+
+
+@app.route('/environ/<name>')
+def environ_value(name):
+    return json.dumps(os.environ.get(name))
 '''
 
 RELOAD_SCRIPT = '''
@@ -662,13 +725,15 @@ def write_reload_app(workdir, body, bump):
     write_module(workdir / 'reloadapp.py', RELOAD_APP % body, bump)
 
 
+def reload_script(port):
+    return [sys.executable, 'reloadscript.py', str(port)]
+
+
 @pytest.mark.parametrize('command', [module_command, script_command], ids=['-m', 'script'])
 def test_cli_reload_restarts_the_server_when_the_app_module_changes(workdir, serve, command):
     write_reload_app(workdir, 'first version', bump=0)
-    port = free_port()
-    served = serve(command('--reload', '-b', '127.0.0.1:%d' % port, 'reloadapp:app'),
-                   port=port)
-    served.wait_for('first version')
+    served = serve(lambda port: command('--reload', '-b', '127.0.0.1:%d' % port, 'reloadapp:app'),
+                   'first version')
     write_reload_app(workdir, 'second version', bump=2)
     served.wait_for('second version')
     assert served.process.poll() is None
@@ -677,9 +742,7 @@ def test_cli_reload_restarts_the_server_when_the_app_module_changes(workdir, ser
 def test_reloaded_server_runs_in_a_child_process_with_bottle_child_and_lockfile(workdir, serve):
     (workdir / 'reloadscript.py').write_text(RELOAD_SCRIPT)
     write_reload_app(workdir, 'v1', bump=0)
-    port = free_port()
-    served = serve([sys.executable, 'reloadscript.py', str(port)], port=port)
-    served.wait_for('v1')
+    served = serve(reload_script, 'v1')
     assert served.get('/child')[2] == 'true True'
 
 
@@ -687,30 +750,25 @@ def test_reloader_survives_a_syntax_error_and_recovers_when_it_is_fixed(workdir,
     # differs from 0.13.4: 0.13.4's reloader parent exits when the child dies of the error.
     (workdir / 'reloadscript.py').write_text(RELOAD_SCRIPT)
     write_reload_app(workdir, 'before the error', bump=0)
-    port = free_port()
-    served = serve([sys.executable, 'reloadscript.py', str(port)], port=port)
-    served.wait_for('before the error')
+    served = serve(reload_script, 'before the error')
 
     write_module(workdir / 'reloadapp.py', 'def broken(:\n', bump=2)
     served.wait_until_unreachable()
-    time.sleep(1.0)  # the restarted child has time to die of the error
+    served.wait_for_output('SyntaxError')  # the restarted child died of the error
     assert served.process.poll() is None, served.output()
-    assert 'SyntaxError' in served.output()
 
     write_reload_app(workdir, 'after the fix', bump=4)
-    served.wait_for('after the fix')
+    served.wait_for('after the fix')  # the parent lived on and started a new child
     assert served.process.poll() is None
 
 
 def test_ctrl_c_stops_the_reloader_parent_and_its_child(workdir, serve):
     (workdir / 'reloadscript.py').write_text(RELOAD_SCRIPT)
     write_reload_app(workdir, 'running', bump=0)
-    port = free_port()
-    served = serve([sys.executable, 'reloadscript.py', str(port)], port=port)
-    served.wait_for('running')
+    served = serve(reload_script, 'running')
     os.killpg(served.process.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
-    assert served.process.wait(10) == 0, served.output()
-    served.wait_until_unreachable(timeout=10)
+    assert served.process.wait(STOP_TIMEOUT) == 0, served.output()
+    served.wait_until_unreachable(timeout=STOP_TIMEOUT)
 
 
 def test_missing_ini_config_file_exits_2_naming_it(workdir):
