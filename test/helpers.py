@@ -91,6 +91,293 @@ def call(app, path='/', method='GET', **kwargs):
     return call_environ(app, make_environ(path, method, **kwargs))
 
 
+# --------------------------------------------------- Visiting an application ----
+# A visitor clicks through a site like a browser without JavaScript: it keeps
+# cookies (with their paths), reads the links and forms of each HTML page and
+# submits forms with their hidden fields. The same visitor talks to an app
+# in-process (WSGITransport) or to a real server over HTTP (HTTPTransport).
+# test_demo.py and test_deploy.py use it to walk the demo application.
+
+
+
+def wait_until(condition, timeout, what, interval=0.05):
+    """Call ``condition`` until it returns something true and return that.
+
+    Raises AssertionError naming ``what`` when ``timeout`` seconds pass first.
+    Exceptions of ``condition`` count as "not yet" (the last one is reported).
+    """
+    import time
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception as error:  # a server that is not up yet, say
+            last_error = error
+        if time.monotonic() > deadline:
+            raise AssertionError('%s: not within %.0f s (last error: %r)' % (what, timeout, last_error))
+        time.sleep(interval)
+
+
+def encode_multipart(fields=(), files=()):
+    """Encode a multipart/form-data body; return ``(body, content_type)``.
+
+    ``fields`` are ``(name, value)`` pairs, ``files`` are ``(name, filename,
+    content bytes, content_type)`` tuples.
+    """
+    import uuid
+    boundary = 'visitor-' + uuid.uuid4().hex
+    parts = []
+    for name, value in fields:
+        parts.append(b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (
+            boundary.encode(), name.encode('utf8'), str(value).encode('utf8')))
+    for name, filename, content, content_type in files:
+        parts.append(b'--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                     b'Content-Type: %s\r\n\r\n' % (boundary.encode(), name.encode('utf8'),
+                                                    filename.encode('utf8'), content_type.encode()))
+        parts.append(content + b'\r\n')
+    parts.append(b'--%s--\r\n' % boundary.encode())
+    return b''.join(parts), 'multipart/form-data; boundary=' + boundary
+
+
+class Form:
+    """A form of a page: ``method``, absolute ``action`` URL, ``enctype`` and its ``fields``
+    (a list of ``[name, value]`` of inputs, textareas and selects; file inputs are in
+    ``file_fields``)."""
+
+    def __init__(self, method, action, enctype):
+        self.method = method
+        self.action = action
+        self.enctype = enctype
+        self.fields = []
+        self.file_fields = []
+
+    def values(self):
+        return dict(self.fields)
+
+    def __repr__(self):
+        return '<Form %s %s %r>' % (self.method, self.action, self.fields)
+
+
+def parse_page(html, base_url):
+    """Read an HTML page: return ``(urls, forms)``.
+
+    ``urls`` lists ``(tag, attribute, absolute URL)`` for every ``href`` and
+    ``src``; ``forms`` the page's :class:`Form` objects, actions made absolute.
+    """
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin
+
+    urls, forms = [], []
+
+    class Reader(HTMLParser):
+        textarea = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            for attribute in ('href', 'src'):
+                if attrs.get(attribute) is not None:
+                    urls.append((tag, attribute, urljoin(base_url, attrs[attribute])))
+            if tag == 'form':
+                forms.append(Form((attrs.get('method') or 'get').upper(),
+                                  urljoin(base_url, attrs.get('action') or base_url),
+                                  attrs.get('enctype') or 'application/x-www-form-urlencoded'))
+            elif tag == 'input' and forms and attrs.get('name'):
+                if attrs.get('type') == 'file':
+                    forms[-1].file_fields.append(attrs['name'])
+                elif attrs.get('type') not in ('submit', 'button', 'reset'):
+                    forms[-1].fields.append([attrs['name'], attrs.get('value') or ''])
+            elif tag == 'textarea' and forms and attrs.get('name'):
+                self.textarea = [attrs['name'], '']
+                forms[-1].fields.append(self.textarea)
+
+        def handle_data(self, data):
+            if self.textarea is not None:
+                self.textarea[1] += data
+
+        def handle_endtag(self, tag):
+            if tag == 'textarea':
+                self.textarea = None
+
+    reader = Reader(convert_charrefs=True)
+    reader.feed(html)
+    reader.close()
+    return urls, forms
+
+
+class Reply:
+    """One answer: ``url`` asked for, ``status`` (int), ``headers`` (an
+    email.message.Message: case-insensitive, ``get_all`` for repeated ones) and ``body``."""
+
+    def __init__(self, url, status, headers, body):
+        self.url, self.status, self.headers, self.body = url, status, headers, body
+
+    @property
+    def text(self):
+        return self.body.decode('utf8')
+
+    def json(self):
+        import json
+        return json.loads(self.body)
+
+    @property
+    def location(self):
+        """The absolute URL of the Location header (None without one)."""
+        from urllib.parse import urljoin
+        location = self.headers.get('Location')
+        return urljoin(self.url, location) if location else None
+
+    def page(self):
+        """``(urls, forms)`` of this HTML page (see :func:`parse_page`)."""
+        return parse_page(self.text, self.url)
+
+    def form(self, action_path_end):
+        """The one form whose action path ends with ``action_path_end``."""
+        from urllib.parse import urlsplit
+        found = [form for form in self.page()[1]
+                 if urlsplit(form.action).path.endswith(action_path_end)]
+        assert len(found) == 1, 'forms ending in %r on %s: %r' % (action_path_end, self.url, found)
+        return found[0]
+
+    def __repr__(self):
+        return '<Reply %s %s %r>' % (self.status, self.url, self.body[:300])
+
+
+class WSGITransport:
+    """Answer requests by calling a WSGI app in-process, mounted at ``script_name``
+    (paths outside it get a 404, like a server that does not know them)."""
+
+    def __init__(self, app, script_name=''):
+        self.app = app
+        self.script_name = script_name.rstrip('/')
+
+    def __call__(self, method, url, headers, body):
+        import email.message
+        from urllib.parse import unquote, urlsplit
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if not (path + '/').startswith(self.script_name + '/'):
+            return 404, email.message.Message(), b'outside the mount point'
+        environ = make_environ(path[len(self.script_name):] or '/', method, query=parts.query,
+                               body=body or b'', headers=headers, SCRIPT_NAME=self.script_name,
+                               HTTP_HOST=parts.netloc, SERVER_PROTOCOL='HTTP/1.1')
+        result = call_environ(self.app, environ)
+        message = email.message.Message()
+        for name, value in result.headers:
+            message[name] = value
+        return result.code, message, result.body
+
+
+class HTTPTransport:
+    """Send requests over real HTTP (http.client), one connection each, optionally from
+    ``source_address`` (a local IP such as ``'127.0.0.5'``). ``https`` URLs are not verified."""
+
+    def __init__(self, source_address=None, timeout=30):
+        self.source_address = source_address
+        self.timeout = timeout
+
+    def __call__(self, method, url, headers, body):
+        import http.client
+        import ssl
+        from urllib.parse import urlsplit
+        parts = urlsplit(url)
+        source = (self.source_address, 0) if self.source_address else None
+        if parts.scheme == 'https':
+            connection = http.client.HTTPSConnection(parts.netloc, timeout=self.timeout,
+                                                     source_address=source,
+                                                     context=ssl._create_unverified_context())
+        else:
+            connection = http.client.HTTPConnection(parts.netloc, timeout=self.timeout,
+                                                    source_address=source)
+        try:
+            target = (parts.path or '/') + ('?' + parts.query if parts.query else '')
+            connection.request(method, target, body=body, headers=headers)
+            answer = connection.getresponse()
+            return answer.status, answer.headers, answer.read()
+        finally:
+            connection.close()
+
+
+class Visitor:
+    """A browser without JavaScript: ``get``, ``submit`` forms, follow redirects, keep cookies.
+
+    ``transport`` is a :class:`WSGITransport` or :class:`HTTPTransport`. Every
+    reply is appended to ``history``.
+    """
+
+    def __init__(self, transport):
+        import http.cookiejar
+        self.transport = transport
+        self.cookies = http.cookiejar.CookieJar()
+        self.history = []
+
+    def request(self, method, url, body=None, headers=None, follow_redirects=False):
+        import urllib.request
+        headers = dict(headers or {})
+        carrier = urllib.request.Request(url, method=method)
+        self.cookies.add_cookie_header(carrier)
+        if carrier.has_header('Cookie'):
+            headers['Cookie'] = carrier.get_header('Cookie')
+        status, message, data = self.transport(method, url, headers, body)
+        reply = Reply(url, status, message, data)
+        self.history.append(reply)
+
+        class Answer:  # what CookieJar.extract_cookies reads
+            def info(self):
+                return message
+        self.cookies.extract_cookies(Answer(), carrier)
+        if follow_redirects and status in (301, 302, 303, 307, 308):
+            return self.get(reply.location, follow_redirects=True)
+        return reply
+
+    def get(self, url, **options):
+        return self.request('GET', url, **options)
+
+    def submit(self, form, fields=None, files=None, **options):
+        """Send ``form`` with its fields updated by ``fields`` (a dict) and ``files`` (a
+        dict of field name -> ``(filename, content bytes, content_type)``)."""
+        from urllib.parse import urlencode
+        values = [list(pair) for pair in form.fields]
+        for name, value in (fields or {}).items():
+            for pair in values:
+                if pair[0] == name:
+                    pair[1] = value
+                    break
+            else:
+                values.append([name, value])
+        if form.method == 'GET':
+            return self.get(form.action.split('?')[0] + '?' + urlencode([tuple(pair) for pair in values]),
+                            **options)
+        if form.enctype == 'multipart/form-data':
+            body, content_type = encode_multipart(
+                values, [(name,) + tuple(upload) for name, upload in (files or {}).items()])
+        else:
+            body = urlencode([tuple(pair) for pair in values]).encode('ascii')
+            content_type = 'application/x-www-form-urlencoded'
+        return self.request(form.method, form.action, body=body,
+                            headers={'Content-Type': content_type}, **options)
+
+
+def crawl(visitor, start_url, max_pages=200):
+    """Visit every page reachable from ``start_url`` through ``a``/``link``/``img`` URLs of
+    the same site (GET only, no redirects followed); return ``{url: Reply}``."""
+    from urllib.parse import urldefrag, urlsplit
+    site = urlsplit(start_url).netloc
+    seen, queue = {}, [start_url]
+    while queue and len(seen) < max_pages:
+        url = urldefrag(queue.pop(0))[0]
+        if url in seen:
+            continue
+        reply = seen[url] = visitor.get(url)
+        if 'text/html' in reply.headers.get('Content-Type', ''):
+            for _tag, _attribute, target in reply.page()[0]:
+                if urlsplit(target).netloc == site and urldefrag(target)[0] not in seen:
+                    queue.append(target)
+    return seen
+
+
 # --------------------------------------------------- Ports and test servers ----
 # The one way the suite picks ports. free_port() asks the kernel for a port that is
 # free now and releases it, so another process (the other test runs on this machine)
@@ -103,6 +390,7 @@ class PortTaken(Exception):
 
 # How the servers and interpreters the suite starts say "EADDRINUSE".
 ADDRESS_IN_USE_MARKERS = ('Address already in use', 'address already in use', '[Errno 98]',
+                          'Connection in use',  # gunicorn
                           'EADDRINUSE')
 
 
