@@ -16,17 +16,21 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
 import warnings
 
 import pytest
 
 import bottle
-from helpers import call
+from helpers import PortTaken, call, says_address_in_use, start_on_free_port
 
 
 BOTTLE_DIR = os.path.dirname(os.path.abspath(bottle.__file__))
-START_TIMEOUT = 30.0
-REQUEST_TIMEOUT = 20.0
+# Generous limits: they only matter when something is broken, and a loaded machine
+# can take many seconds to start an interpreter with a big server package.
+START_TIMEOUT = 90.0
+REQUEST_TIMEOUT = 30.0
+STOP_TIMEOUT = 30
 UNAVAILABLE_EXIT_CODE = 77
 
 
@@ -103,7 +107,7 @@ def test_every_server_adapter_subclasses_server_adapter():
     assert issubclass(bottle.AiohttpUVLoopServer, bottle.AiohttpServer)
 
 
-# --------------------------------------------------------------------------- missing server packages
+# -------------------------------------------------------------------------- missing server packages
 
 # (server name, package to install, modules to hide)
 MISSING_PACKAGES = [
@@ -250,7 +254,7 @@ def test_run_with_a_non_callable_app_raises_value_error():
         bottle.run(object(), server=RecordingServer, quiet=True)
 
 
-# --------------------------------------------------------------------------- run(): quiet and banner
+# -------------------------------------------------------------------------- run(): quiet and banner
 
 def test_run_prints_the_banner_to_stderr(capsys):
     bottle.run(bottle.Bottle(), server=RecordingServer, host='127.0.0.1', port=9999)
@@ -294,7 +298,7 @@ def test_run_lets_server_errors_through():
         bottle.run(bottle.Bottle(), server=BrokenServer, quiet=True)
 
 
-# --------------------------------------------------------------------------- run(): app, plugins, config, debug
+# --------------------------------------------------------------- run(): app, plugins, config, debug
 
 def test_run_without_app_serves_the_default_app():
     bottle.run(server=RecordingServer, quiet=True)
@@ -499,7 +503,7 @@ def test_load_app_restores_stack_and_norun_when_import_fails(importable):
     assert bottle.NORUN is False
 
 
-# --------------------------------------------------------------------------- WSGIRefServer in-process
+# ------------------------------------------------------------------------- WSGIRefServer in-process
 
 def test_wsgiref_server_accepts_server_class_and_handler_class_options():
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
@@ -552,7 +556,7 @@ import hashlib
 import importlib
 import sys
 
-server_name, port, bottle_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+server_name, port, bottle_dir, token = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 required = %(required)r
 try:
     if server_name == 'gevent':
@@ -575,7 +579,7 @@ app = bottle.Bottle()
 
 @app.route('/ping')
 def ping():
-    return 'pong'
+    return token  # the test knows it talks to this process, not another on the port
 
 
 @app.route('/hällo/<name>')
@@ -624,12 +628,6 @@ ALL_SERVERS = HTTP_SERVERS + ['flup', 'cgi']
 
 UPLOAD_BODY = bytes(range(256)) * 400  # 102400 bytes
 UPLOAD_ANSWER = '%d %s' % (len(UPLOAD_BODY), hashlib.sha256(UPLOAD_BODY).hexdigest())
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
 
 
 class Response:
@@ -746,18 +744,18 @@ def parse_cgi_output(output):
 
 
 class RunningServer:
-    """A server process started with the script above, and how to talk to it."""
+    """A server process started with the script above on ``port``, and how to talk to it."""
 
-    def __init__(self, name, script, workdir):
-        self.name, self.script, self.workdir = name, script, workdir
-        self.port = free_port()
-        self.stderr_path = os.path.join(workdir, '%s.stderr' % name)
+    def __init__(self, name, script, workdir, port):
+        self.name, self.script, self.workdir, self.port = name, script, workdir, port
+        self.token = uuid.uuid4().hex
+        self.stderr_path = os.path.join(workdir, '%s-%d.stderr' % (name, port))
         self.process = None
 
     # -- process handling ------------------------------------------------------
 
     def command(self):
-        return [sys.executable, self.script, self.name, str(self.port), BOTTLE_DIR]
+        return [sys.executable, self.script, self.name, str(self.port), BOTTLE_DIR, self.token]
 
     def stderr_text(self):
         try:
@@ -776,17 +774,21 @@ class RunningServer:
             if self.process.poll() is not None:
                 self.unavailable_or_fail()
             try:
-                if self.ping():
-                    return
+                answer = self.get('/ping')
             except (OSError, http.client.HTTPException):
-                pass
-            time.sleep(0.1)
+                time.sleep(0.1)
+                continue
+            if answer.status == 200 and answer.body == self.token.encode():
+                return
+            raise PortTaken('another process answers on port %d: %r' % (self.port, answer))
         self.stop()
         pytest.fail('%s did not answer on port %d within %ds; output:\n%s'
                     % (self.name, self.port, START_TIMEOUT, self.stderr_text()))
 
     def unavailable_or_fail(self):
         output = self.stderr_text()
+        if says_address_in_use(output):
+            raise PortTaken(output)
         if self.process.returncode == UNAVAILABLE_EXIT_CODE:
             reason = output.strip().splitlines()[-1] if output.strip() else 'import failed'
             reason = reason.replace('UNAVAILABLE: ', '')
@@ -798,12 +800,23 @@ class RunningServer:
         pytest.fail('%s exited with code %d before answering; output:\n%s'
                     % (self.name, self.process.returncode, output))
 
-    def ping(self):
-        return self.get('/ping').body == b'pong'
+    def wait_until_idle(self):
+        """Make one last request with ``Connection: close`` and read until the server
+        closes the connection: it is done with every request this test made."""
+        request = b'GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'
+        with socket.create_connection(('127.0.0.1', self.port), timeout=REQUEST_TIMEOUT) as sock:
+            sock.sendall(request)
+            answer = b''
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        assert answer.endswith(self.token.encode()), answer
 
-    def interrupt(self, timeout=15):
+    def interrupt(self, timeout=STOP_TIMEOUT):
         """Send SIGINT (Ctrl-C) to the idle server process; return its exit code."""
-        time.sleep(0.5)  # let the server finish with the last request first
+        self.wait_until_idle()
         self.process.send_signal(signal.SIGINT)
         return self.process.wait(timeout)
 
@@ -852,13 +865,18 @@ class FastCGIServer(RunningServer):
         path, query = self._split(quoted_path)
         return fastcgi_request(self.port, 'POST', path, query, body)
 
+    def wait_until_idle(self):
+        # fastcgi_request asks the server to close the connection after each request
+        # (no FCGI_KEEP_CONN) and reads until END_REQUEST: one more request suffices.
+        assert self.get('/ping').body == self.token.encode()
+
 
 class CGIScript(RunningServer):
     """cgi: no server process; every request runs the script once with a CGI environment."""
 
     def start(self):
         answer = self.get('/ping')
-        if answer.body != b'pong':
+        if answer.body != self.token.encode():
             self.unavailable_or_fail()
 
     def stop(self):
@@ -906,9 +924,17 @@ def server(request, server_script):
     # CherryPy 9 and later no longer have, so 'cherrypy' does not start at all.
     script, workdir = server_script
     kind = {'flup': FastCGIServer, 'cgi': CGIScript}.get(request.param, RunningServer)
-    running = kind(request.param, script, workdir)
+
+    def attempt(port):
+        running = kind(request.param, script, workdir, port)
+        try:
+            running.start()
+        except BaseException:  # lost the port (retried), or skipped or failed: stop it
+            running.stop()
+            raise
+        return running
+    running = start_on_free_port(attempt)
     try:
-        running.start()
         yield running
     finally:
         running.stop()
@@ -950,7 +976,7 @@ def test_real_server_stops_cleanly_on_ctrl_c(server):
     try:
         code = server.interrupt()
     except subprocess.TimeoutExpired:
-        pytest.fail('%s ignored SIGINT for 15s' % server.name)
+        pytest.fail('%s ignored SIGINT for %ds' % (server.name, STOP_TIMEOUT))
     output = server.stderr_text()
     assert code == 0, output
     assert 'Traceback' not in output, output
