@@ -828,6 +828,13 @@ class Bottle(object):
                        help='Accepted for Bottle 0.13 compatibility; has no effect.')
         config._define('json.dump_func', default=None,
                        help='The function that turns dicts into JSON (default json.dumps).')
+        config._define('proxy.hops', validate=_proxy_hops_setting,
+                       help='How many proxies in front append to X-Forwarded-For and may set '
+                            'X-Forwarded-Host, -Proto and -Prefix (unset: trust anyone).')
+        config._define('proxy.trusted', validate=_proxy_trusted_setting,
+                       help='Addresses or networks of the proxies whose X-Forwarded-* headers '
+                            'to believe (instead of proxy.hops).')
+        config._add_change_listener(self._update_proxy_trust)
         for option, key in (('catchall', 'catchall'), ('autojson', 'json.enable')):
             if option in kwargs:
                 depr(0, 13, 'The %r keyword argument of Bottle().' % option,
@@ -846,6 +853,17 @@ class Bottle(object):
         if name in self.__dict__:
             raise AttributeError('Attribute %s already defined. Plugin conflict?' % name)
         self.__dict__[name] = value
+
+    #: The _ProxyTrust built from the ``proxy.*`` config, or None (trust anyone).
+    _proxy_trust = None
+
+    def _update_proxy_trust(self, config, key, value):
+        """Rebuild the proxy trust when a ``proxy.*`` setting changes."""
+        if key in ('proxy.hops', 'proxy.trusted'):  # called before the value is stored
+            settings = {'proxy.hops': config.get('proxy.hops'),
+                        'proxy.trusted': config.get('proxy.trusted'), key: value}
+            self.__dict__['_proxy_trust'] = _ProxyTrust.from_settings(
+                settings['proxy.hops'], settings['proxy.trusted'])
 
     def _reset_routes_on_json_change(self, config, key, value):
         """The JSON plugin reads its settings when it is applied: re-apply it on changes."""
@@ -1191,6 +1209,8 @@ class Bottle(object):
         to ``response`` already. The ``after_request`` hooks run in any case.
         """
         environ['bottle.app'] = self
+        if self._proxy_trust is not None and 'bottle.proxy_trust' not in environ:
+            self._trust_proxies(environ)
         request.bind(environ)
         response.bind()
         refused = self._decode_path_info(environ)
@@ -1213,6 +1233,14 @@ class Bottle(object):
                 out = self._internal_error(environ)
                 out.apply(response)
         return out
+
+    def _trust_proxies(self, environ):
+        """Record this application's proxy settings for the request (mounted apps use
+        them too) and make a trusted X-Forwarded-Prefix part of SCRIPT_NAME."""
+        trust = environ['bottle.proxy_trust'] = self._proxy_trust
+        prefix = trust.forwarded_value(environ, 'HTTP_X_FORWARDED_PREFIX', _address_chain(environ))
+        if prefix and prefix.startswith('/') and _VALID_PREFIX.match(prefix):
+            environ['SCRIPT_NAME'] = prefix.rstrip('/') + environ.get('SCRIPT_NAME', '')
 
     @staticmethod
     def _decode_path_info(environ):
@@ -1467,18 +1495,131 @@ def _make_mount_callback(app, depth):
 # the result in the environ; BaseResponse collects status, headers and cookies.
 
 def _hkey(key):
-    """Normalise a header name (``content_type`` -> ``Content-Type``); refuse control characters."""
-    if '\n' in key or '\r' in key or '\0' in key:
-        raise ValueError('Header names must not contain control characters: %r' % key)
+    """Normalise a header name (``content_type`` -> ``Content-Type``).
+
+    :raises ValueError: a name with control characters, spaces, colons or
+        non-ASCII characters (it could break the header block).
+    """
+    if not (key.isascii() and key.isprintable()) or ':' in key or ' ' in key:
+        raise ValueError('Header names must be printable ASCII without spaces or colons: %r'
+                         % key)
     return key.title().replace('_', '-')
 
 
+#: Control characters that must not appear in a header value (tab is allowed).
+_HEADER_VALUE_CONTROLS = re.compile('[\x00-\x08\x0a-\x1f\x7f]')
+
+
 def _hval(value):
-    """Return a header value as str; refuse CR, LF and NUL (no header injection)."""
-    value = value if isinstance(value, str) else tonat(value)
-    if '\n' in value or '\r' in value or '\0' in value:
+    """Return a header value as str.
+
+    :raises ValueError: a value with CR, LF or another control character
+        (tab aside), which could inject headers or break the response.
+    """
+    if value.__class__ is not str:
+        value = tonat(value)
+    # PERF: isprintable() is one pass in C; the expression only runs for the rare rest.
+    if not value.isprintable() and _HEADER_VALUE_CONTROLS.search(value):
         raise ValueError('Header values must not contain control characters: %r' % value)
     return value
+
+
+# Proxies ---------------------------------------------------------------------
+# Which X-Forwarded-* headers to believe. Bottle 0.13 believes them from anyone; an
+# application that sets ``proxy.hops`` or ``proxy.trusted`` believes them only from
+# the proxies it names. Bottle.wsgi puts the outermost application's _ProxyTrust into
+# the environ; the request's URL and address properties ask it.
+
+#: A Host or X-Forwarded-Host value: a name, IPv4 or [IPv6] address, optional port.
+_VALID_HOST = re.compile(r"(?:[A-Za-z0-9\-._~%!$&'()*+,;=]+|\[[0-9A-Za-z:.%\-_~]+\])(?::[0-9]*)?\Z")
+_VALID_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*\Z')
+#: A X-Forwarded-Prefix value: a path of URL characters.
+_VALID_PREFIX = re.compile(r"/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*\Z")
+
+
+def _proxy_hops_setting(value):
+    """Validate ``proxy.hops``: None, or how many proxies are in front (an int >= 0)."""
+    if value is None or value == '':
+        return None
+    hops = int(value)
+    if hops < 0:
+        raise ValueError('proxy.hops must be 0 or more, not %r' % (value,))
+    return hops
+
+
+def _proxy_trusted_setting(value):
+    """Validate ``proxy.trusted``: None, or proxy addresses and networks (a list, or one
+    string separated by commas or spaces) as a tuple of strings."""
+    if value is None or value == '':
+        return None
+    entries = value.replace(',', ' ').split() if isinstance(value, str) else list(value)
+    import ipaddress
+    for entry in entries:
+        ipaddress.ip_network(entry, strict=False)  # ValueError names a malformed entry
+    return tuple(entries)
+
+
+class _ProxyTrust(object):
+    """Which hops of a request's address chain are trusted proxies.
+
+    The chain is X-Forwarded-For's addresses, left to right, then REMOTE_ADDR
+    (the direct peer). With ``hops`` the last ``hops`` members are proxies;
+    with ``trusted`` (networks) the members from the right that lie in one of
+    them. The client is the member left of the proxies.
+    """
+
+    def __init__(self, hops=None, trusted=None):
+        import ipaddress
+        self.hops = hops
+        self.networks = None if trusted is None else [
+            ipaddress.ip_network(entry, strict=False) for entry in trusted]
+
+    @classmethod
+    def from_settings(cls, hops, trusted):
+        """A _ProxyTrust for the ``proxy.hops`` and ``proxy.trusted`` settings (trusted
+        wins), or None if neither is set."""
+        if hops is None and trusted is None:
+            return None
+        return cls(hops=hops if trusted is None else None, trusted=trusted)
+
+    def _is_trusted(self, address):
+        import ipaddress
+        try:
+            address = ipaddress.ip_address(address.strip().strip('[]'))
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def proxy_count(self, chain):
+        """How many members at the right end of ``chain`` are trusted proxies (never all)."""
+        if self.networks is None:
+            return min(self.hops, len(chain) - 1)
+        count = 0
+        while count < len(chain) - 1 and self._is_trusted(chain[-1 - count]):
+            count += 1
+        return count
+
+    def forwarded_value(self, environ, key, chain):
+        """The value of a X-Forwarded-* header (Host, Proto, Prefix) that the proxies in
+        front of the application set: the entry the outermost trusted one added;
+        None if the direct peer is not a trusted proxy or the header is missing."""
+        if self.networks is None:
+            trusted = self.hops
+        else:
+            trusted = self.proxy_count(chain) if self._is_trusted(chain[-1]) else 0
+        value = environ.get(key)
+        if not trusted or not value:
+            return None
+        values = [item.strip() for item in value.split(',')]
+        return values[-min(trusted, len(values))]
+
+
+def _address_chain(environ):
+    """X-Forwarded-For's addresses and then REMOTE_ADDR, as a list (client side first)."""
+    forwarded = environ.get('HTTP_X_FORWARDED_FOR')
+    chain = [entry.strip() for entry in forwarded.split(',')] if forwarded else []
+    chain.append(environ.get('REMOTE_ADDR') or '')
+    return chain
 
 
 class BaseRequest(object):
@@ -1781,20 +1922,36 @@ class BaseRequest(object):
     def urlparts(self):
         """The request URL as a :class:`urllib.parse.SplitResult`.
 
-        Scheme and host come from ``X-Forwarded-Proto`` / ``X-Forwarded-Host``
-        when a proxy set them, else from the WSGI environ.
+        Scheme and host come from ``X-Forwarded-Proto`` and
+        ``X-Forwarded-Host`` where the proxy settings trust them (by default
+        from anyone, as in Bottle 0.13; see ``proxy.hops``), else from
+        ``wsgi.url_scheme`` and the Host header, else from ``SERVER_NAME``
+        and ``SERVER_PORT``. Values that are not a valid scheme or
+        ``host[:port]`` are passed over, so a malformed Host never breaks it.
         """
         from urllib.parse import SplitResult, quote
-        env = self.environ
-        scheme = env.get('HTTP_X_FORWARDED_PROTO') or env.get('wsgi.url_scheme', 'http')
-        host = env.get('HTTP_X_FORWARDED_HOST') or env.get('HTTP_HOST')
-        if not host:
-            host = env.get('SERVER_NAME', '127.0.0.1')
-            port = env.get('SERVER_PORT')
-            if port and port != ('80' if scheme == 'http' else '443'):
-                host += ':' + port
-        path = quote(self.fullpath)
-        return SplitResult(scheme, host, path, env.get('QUERY_STRING'), '')
+        environ = self.environ
+        scheme = self._forwarded('HTTP_X_FORWARDED_PROTO')
+        if not scheme or not _VALID_SCHEME.match(scheme):
+            scheme = environ.get('wsgi.url_scheme', 'http')
+        for host in (self._forwarded('HTTP_X_FORWARDED_HOST'), environ.get('HTTP_HOST')):
+            if host and _VALID_HOST.match(host):
+                break
+        else:
+            host = environ.get('SERVER_NAME') or '127.0.0.1'
+            port = environ.get('SERVER_PORT')
+            if port and port != {'http': '80', 'https': '443'}.get(scheme):
+                host = '%s:%s' % (host, port)
+        return SplitResult(scheme, host, quote(self.fullpath), environ.get('QUERY_STRING'), '')
+
+    def _forwarded(self, key):
+        """The value of the X-Forwarded-* header ``key`` as far as it is trusted: all of
+        it without proxy settings (Bottle 0.13), else the trusted proxies' entry."""
+        environ = self.environ
+        trust = environ.get('bottle.proxy_trust')
+        if trust is None:
+            return environ.get(key)
+        return trust.forwarded_value(environ, key, _address_chain(environ))
 
     @property
     def fullpath(self):
@@ -1822,12 +1979,12 @@ class BaseRequest(object):
     def content_length(self):
         """The Content-Length header as int; -1 if it is missing or negative.
 
-        Raises HTTPError 400 for a value that is not a number.
+        :raises HTTPError: 400 for a value that is not a number of ASCII digits.
         """
         value = self.environ.get('CONTENT_LENGTH', '').strip()
-        if value.isdigit():
+        if value.isdigit() and value.isascii():
             return int(value)
-        if value and not (value[0] == '-' and value[1:].isdigit()):
+        if value and not (value[0] == '-' and value[1:].isdigit() and value.isascii()):
             raise HTTPError(400, 'Invalid Content-Length header: %r' % value[:40])
         return -1
 
@@ -1861,16 +2018,26 @@ class BaseRequest(object):
 
     @property
     def remote_route(self):
-        """Client address and proxies in between: the X-Forwarded-For list, else REMOTE_ADDR."""
-        proxy = self.environ.get('HTTP_X_FORWARDED_FOR')
-        if proxy:
-            return [ip.strip() for ip in proxy.split(',')]
-        remote = self.environ.get('REMOTE_ADDR')
-        return [remote] if remote else []
+        """The addresses the request came through, the client first.
+
+        Without proxy settings (Bottle 0.13): the X-Forwarded-For list if the
+        header is there, else ``[REMOTE_ADDR]`` (anyone can forge it). With
+        ``proxy.hops`` or ``proxy.trusted``: the client X-Forwarded-For names
+        left of the trusted proxies, then the proxies that forwarded it;
+        entries a client may have forged are left out.
+        """
+        environ = self.environ
+        trust = environ.get('bottle.proxy_trust')
+        chain = _address_chain(environ)
+        if trust is not None:
+            chain = chain[len(chain) - 1 - trust.proxy_count(chain):]
+        if len(chain) > 1:
+            return chain[:-1]  # as in Bottle 0.13: the peer is left out when there are proxies
+        return chain if chain[0] else []
 
     @property
     def remote_addr(self):
-        """The client IP address (first entry of :attr:`remote_route`), or None."""
+        """The client IP address (the first entry of :attr:`remote_route`), or None."""
         route = self.remote_route
         return route[0] if route else None
 
@@ -3314,23 +3481,41 @@ def abort(code=500, text='Unknown Error.'):
 
 
 def redirect(url, code=None):
-    """Stop the callback and redirect to ``url`` (relative URLs are resolved
-    against the request URL).
+    """Stop the callback and redirect to ``url``.
 
-    The default code is 303 for HTTP/1.1 and 302 for older clients. Headers
-    and cookies already set on the response are kept. CR, LF and NUL in the
-    target are percent-encoded, so they cannot inject headers.
+    ``url`` may be any string: relative URLs are resolved against the
+    request URL, and characters that may not stand in a URL (control
+    characters such as CR and LF, spaces, non-ASCII text) are
+    percent-encoded, so the Location header is a valid URL reference and
+    cannot carry other headers. The default code is 303 for HTTP/1.1
+    requests and 302 for older ones. Headers and cookies already set on
+    the response are kept.
+
+    :raises HTTPResponse: always; the answer with the redirect.
     """
-    from urllib.parse import urljoin
     if not code:
         code = 303 if request.get('SERVER_PROTOCOL') == 'HTTP/1.1' else 302
-    for char, escape in (('\r', '%0D'), ('\n', '%0A'), ('\0', '%00')):
-        url = url.replace(char, escape)
     answer = response.copy(cls=HTTPResponse)
     answer.status = code
     answer.body = ''
-    answer.set_header('Location', urljoin(request.url, url))
+    answer.set_header('Location', _absolute_location(url))
     raise answer
+
+
+#: What a URL may contain besides letters, digits and ``_.-~``: the reserved
+#: characters of RFC 3986 and ``%`` (escapes already there are kept).
+_URL_RESERVED = ":/?#[]@!$&'()*+,;=%"
+
+
+def _absolute_location(url):
+    """``url`` made safe (see :func:`redirect`) and resolved against the request URL;
+    a URL that cannot be resolved (a malformed host, say) stays relative."""
+    from urllib.parse import quote, urljoin
+    target = quote(url, safe=_URL_RESERVED)
+    try:
+        return quote(urljoin(request.url, target), safe=_URL_RESERVED)
+    except ValueError:  # urljoin refuses malformed URLs such as 'http://[::1;x'
+        return target
 
 
 def debug(mode=True):

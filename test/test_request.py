@@ -1290,3 +1290,49 @@ def test_small_and_large_bodies_read_back_identically(size):
     assert request.body.read() == data
     assert request.body.read() == data
     request.body.close()  # a large body is spooled to a temporary file
+
+
+# --------------------------------------------------------------------------- malformed Host, Content-Length (issue 14)
+
+@pytest.mark.parametrize('host', ['x:y:z', '[::1', 'a b', 'evil.com/path', 'a@b', '\x1fhost', ''])
+def test_a_malformed_host_falls_back_to_server_name(host):
+    environ = make_environ('/p', query='q=1', HTTP_HOST=host, SERVER_NAME='server.example',
+                           SERVER_PORT='8080')
+    req = BaseRequest(environ)
+    assert req.url == 'http://server.example:8080/p?q=1'
+    assert req.urlparts.netloc == 'server.example:8080'
+
+
+@pytest.mark.parametrize('host', ['example.com', 'example.com:8080', '[::1]:8080', '10.0.0.1',
+                                  'xn--caf-dma.example'])
+def test_a_valid_host_is_used(host):
+    req = BaseRequest(make_environ('/p', HTTP_HOST=host))
+    assert req.urlparts.netloc == host
+
+
+def test_a_malformed_forwarded_host_falls_back_to_the_host_header():
+    req = BaseRequest(make_environ('/', HTTP_HOST='good.example',
+                                   HTTP_X_FORWARDED_HOST='[::1'))
+    assert req.url == 'http://good.example/'
+
+
+def test_a_malformed_forwarded_proto_falls_back_to_the_url_scheme():
+    req = BaseRequest(make_environ('/', HTTP_X_FORWARDED_PROTO='ht tp'))
+    assert req.urlparts.scheme == 'http'
+
+
+def test_redirect_behind_a_malformed_host_answers_a_redirect():
+    app = Bottle()
+    app.route('/', callback=lambda: bottle.redirect('/next'))
+    result = call(app, '/', HTTP_HOST='[::1', SERVER_NAME='server.example', SERVER_PORT='80')
+    assert result.code == 302
+    assert result.header('Location') == 'http://server.example/next'
+
+
+@pytest.mark.parametrize('value', ['\u00b2', '1\u00b2', '-\u00b9', '\u0661\u0662'])
+def test_content_length_of_non_ascii_digits_is_a_400(value):
+    app = Bottle()
+    app.route('/', method='POST', callback=lambda: str(bottle.request.content_length))
+    result = call(app, '/', 'POST', body=b'abc', headers={'Content-Length': value})
+    assert result.code == 400
+    assert b'Invalid Content-Length' in result.body

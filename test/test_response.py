@@ -1102,3 +1102,79 @@ def test_http_response_apply_copies_onto_response():
     assert target.status_line == '202 Accepted'
     assert target['X-A'] == '1'
 
+
+
+# --------------------------------------------------------------------------- hostile redirect targets and header values (issue 14)
+
+def redirecting_to(target):
+    app = bottle.Bottle()
+    app.route('/', callback=lambda: bottle.redirect(target))
+    return app
+
+
+def validated_call(app, **kwargs):
+    """A WSGI call through wsgiref.validate, which refuses headers PEP 3333 forbids."""
+    from wsgiref.validate import validator
+    return call(validator(app), **kwargs)
+
+
+@pytest.mark.parametrize('target, location', [
+    ('/next\r\nX-Evil: yes', 'http://127.0.0.1/next%0D%0AX-Evil:%20yes'),
+    ('/a\x1fb', 'http://127.0.0.1/a%1Fb'),
+    ('/a\x00b\x7fc', 'http://127.0.0.1/a%00b%7Fc'),
+    ('/caf\u00e9 bar', 'http://127.0.0.1/caf%C3%A9%20bar'),
+    ('/a"<b>', 'http://127.0.0.1/a%22%3Cb%3E'),
+    ('/already%20encoded?q=1&r=%2F', 'http://127.0.0.1/already%20encoded?q=1&r=%2F'),
+])
+def test_redirect_percent_encodes_what_may_not_stand_in_a_url(target, location):
+    result = validated_call(redirecting_to(target), path='/')
+    assert result.code == 302
+    assert result.header('Location') == location
+
+
+@pytest.mark.parametrize('target', ['http://a b]?d', 'http://[::1;x', 'http://[::1', '//[bad'])
+def test_redirect_to_a_malformed_url_answers_a_redirect_not_a_500(target):
+    result = validated_call(redirecting_to(target), path='/')
+    assert result.code == 302
+    location = result.header('Location')
+    assert location and location.isprintable() and ' ' not in location
+
+
+def test_redirect_to_a_malformed_url_keeps_it_relative_and_encoded():
+    result = call(redirecting_to('http://a b]?d'), '/')
+    assert result.header('Location') == 'http://a%20b]?d'
+
+
+@pytest.mark.parametrize('value', ['a\x00b', 'a\x1fb', 'a\x7fb', 'a\x0bb', 'a\x0cb', 'a\rb', 'a\nb'])
+def test_header_values_with_control_characters_are_refused(value):
+    response = bottle.BaseResponse()
+    with pytest.raises(ValueError, match='control characters'):
+        response.set_header('X-Test', value)
+    with pytest.raises(ValueError, match='control characters'):
+        response.add_header('X-Test', value)
+
+
+def test_header_values_may_contain_tabs_and_non_ascii_text():
+    response = bottle.BaseResponse()
+    response.set_header('X-Test', 'a\tb caf\u00e9 \u00a0')
+    assert response.get_header('X-Test') == 'a\tb caf\u00e9 \u00a0'
+
+
+@pytest.mark.parametrize('name', ['X Test', 'X:Test', 'X\x00', 'X\tTest', 'X-Caf\u00e9', 'X\x7f'])
+def test_header_names_that_would_break_the_header_block_are_refused(name):
+    response = bottle.BaseResponse()
+    with pytest.raises(ValueError, match='Header names'):
+        response.set_header(name, 'value')
+
+
+def test_a_control_character_set_by_the_callback_never_reaches_the_client():
+    app = bottle.Bottle()
+
+    @app.route('/')
+    def index():
+        bottle.response.set_header('X-Test', 'a\x1fb')
+        return 'x'
+
+    result = validated_call(app, path='/')
+    assert result.code == 500
+    assert all(value.isprintable() for name, value in result.headers)
