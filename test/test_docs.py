@@ -456,19 +456,17 @@ def test_extraction_finds_the_examples():
 
 # ------------------------------------------------------ Examples with servers ----
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for_port(port, process, log_path):
+    """Return once ``port`` accepts connections; PortTaken if the example lost the port."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             with open(log_path, encoding='utf8', errors='replace') as log:
-                pytest.fail('the example exited with %s before serving:\n%s'
-                            % (process.returncode, log.read()))
+                output = log.read()
+            if helpers.says_address_in_use(output):
+                raise helpers.PortTaken(output)
+            pytest.fail('the example exited with %s before serving:\n%s'
+                        % (process.returncode, output))
         try:
             with socket.create_connection(('127.0.0.1', port), timeout=1):
                 return
@@ -508,19 +506,29 @@ def test_example_serves(block, tmp_path):
     if not re.search(r'\bport\s*=\s*\d+', block.code):
         pytest.fail('%s starts a server without a literal port=NNNN for the test to replace'
                     % block.name)
-    port = _free_port()
     _write_files(block, str(tmp_path))
     for line, code in block.setup:
         exec(_compile(code, block.path, line), {'__name__': 'docs_setup'})
     script = tmp_path / 'example.py'
-    script.write_text(re.sub(r'\bport\s*=\s*\d+', 'port=%d' % port, block.code), encoding='utf8')
     log_path = tmp_path / 'server.log'
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get('PYTHONPATH', '')]))
-    with open(log_path, 'wb') as log:
-        process = subprocess.Popen([sys.executable, str(script)], cwd=str(tmp_path), env=env,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start(port):
+        script.write_text(re.sub(r'\bport\s*=\s*\d+', 'port=%d' % port, block.code),
+                          encoding='utf8')
+        with open(log_path, 'wb') as log:
+            process = subprocess.Popen([sys.executable, str(script)], cwd=str(tmp_path), env=env,
+                                       stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
+        try:
+            _wait_for_port(port, process, log_path)
+        except BaseException:
+            _stop(process)
+            raise
+        return port, process
+
+    port, process = helpers.start_on_free_port(start)
     try:
-        _wait_for_port(port, process, log_path)
         path, expected = block.serve or ('/', None)
         try:
             url = 'http://127.0.0.1:%d%s' % (port, path)
