@@ -278,6 +278,38 @@ def _reexports_directive():
     return ReexportsDirective
 
 
+def config_keys():
+    """``(key, default or None, help)`` for every setting a new Bottle application defines.
+
+    The keys are those with a ``help`` text in the config's meta data; set or not
+    (``proxy.hops`` has no default). ``_meta`` is the ConfigDict's store of it.
+    """
+    config = bottle.Bottle().config
+    keys = sorted(set(config) | set(getattr(config, '_meta', {})))
+    return [(key, config.get(key), config.meta_get(key, 'help')) for key in keys
+            if config.meta_get(key, 'help')]
+
+
+def _config_keys_directive():
+    from docutils.statemachine import StringList
+    from sphinx.util.docutils import SphinxDirective
+
+    class ConfigKeysDirective(SphinxDirective):
+        """A definition list of the application's settings, from their help texts."""
+
+        def run(self):
+            lines = []
+            for key, default, help_text in config_keys():
+                default_text = 'not set' if default is None else 'default ``%r``' % (default,)
+                lines += ['``%s`` (%s)' % (key, default_text), '    ' + help_text, '']
+            container = nodes.container()
+            self.state.nested_parse(StringList(lines, source='bottle-config-keys'),
+                                    self.content_offset, container)
+            return container.children
+
+    return ConfigKeysDirective
+
+
 def _check_api_reference(app, env):
     from sphinx.util import logging
     logger = logging.getLogger('bottle-docs')
@@ -290,6 +322,7 @@ def setup(app):
     _add_documenters(app)
     app.connect('autodoc-process-docstring', _fix_docstring)
     app.add_directive('bottle-reexports', _reexports_directive())
+    app.add_directive('bottle-config-keys', _config_keys_directive())
     app.connect('doctree-read', _record_rst_links)
     app.connect('doctree-resolved', _rewrite_rst_links)
     app.connect('env-check-consistency', _check_rst_links)
