@@ -3724,6 +3724,9 @@ class MultipartError(HTTPError):
         super(MultipartError, self).__init__(self.default_status, msg)
         self.args = (msg,)
 
+    def __str__(self):
+        return str(self.body)
+
 
 class _MultipartLimitError(MultipartError):
     """A multipart body that exceeds one of the parser's limits."""
@@ -3733,6 +3736,60 @@ class _MultipartLimitError(MultipartError):
 
 # The characters that end an unquoted token in a header value.
 _HEADER_DELIMITERS = re.compile(r'[;,]')
+# A quoted-string (RFC 9110, section 5.6.4): a backslash escapes the next character.
+_QUOTED_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"', re.S)
+
+
+class _HeaderValueScanner(object):
+    """Reads the parts of an Accept-like header value from left to right.
+
+    ``pos`` is the next character to read. A quoted string that is never
+    closed is read as plain text; the first such quote is remembered, so that
+    many unterminated quotes cannot make the scan quadratic (no later quote
+    can close either).
+    """
+
+    def __init__(self, text):
+        self.text = text
+        self.pos = 0
+        self._unterminated_from = len(text) + 1
+
+    def at(self, delimiter):
+        """True if the next character is ``delimiter``."""
+        return self.text.startswith(delimiter, self.pos)
+
+    def _next_delimiter(self, start):
+        match = _HEADER_DELIMITERS.search(self.text, start)
+        return match.start() if match else len(self.text)
+
+    def value(self):
+        """Read a value up to the next ``;`` or ``,``: a quoted string unquoted
+        (only ``\\"`` is resolved: other backslashes, as in Windows paths, stay),
+        else the text stripped."""
+        text = self.text
+        while self.pos < len(text) and text[self.pos] in ' \t':
+            self.pos += 1
+        if self.at('"') and self.pos < self._unterminated_from:
+            quoted = _QUOTED_STRING.match(text, self.pos)
+            if quoted is not None:
+                self.pos = self._next_delimiter(quoted.end())  # stray text after it is dropped
+                return quoted.group(1).replace('\\"', '"')
+            self._unterminated_from = self.pos
+        stop = self._next_delimiter(self.pos)
+        value = text[self.pos:stop].strip()
+        self.pos = stop
+        return value
+
+    def parameter(self):
+        """Read ``name=value`` (or a bare ``name``) after a ``;``: ``(name, value)``
+        with the name lower-cased and ``''`` for a bare name."""
+        stop = self._next_delimiter(self.pos)
+        equals = self.text.find('=', self.pos, stop)
+        if equals == -1:
+            name, self.pos = self.text[self.pos:stop], stop
+            return name.strip().lower(), ''
+        name, self.pos = self.text[self.pos:equals], equals + 1
+        return name.strip().lower(), self.value()
 
 
 def _parse_http_header(h):
@@ -3740,63 +3797,29 @@ def _parse_http_header(h):
 
     ``'text/html; q=0.5, application/json'`` gives
     ``[('text/html', {'q': '0.5'}), ('application/json', {})]``: one pair per
-    comma-separated value, in header order. Parameter names are lower-cased;
-    quoted values are unquoted with ``\\"`` turned into ``"`` (other backslashes,
-    as in Windows paths, are kept). A parameter without ``=`` gets ``''``; an
-    unterminated quote leaves the value as sent. Runs in time linear in the
-    length of the header, whatever it contains.
+    comma-separated value, in header order. Parameter names are lower-cased.
+    Values and parameter values may be quoted strings, unquoted with ``\\"``
+    turned into ``"`` (other backslashes, as in Windows paths, are kept), as
+    Bottle 0.13 does. A parameter without ``=`` gets ``''``; an unterminated
+    quote leaves the value as sent. Runs in time linear in the length of the
+    header, whatever it contains.
 
     :param h: the header value (str).
     :returns: a list of ``(value, {name: value})`` pairs.
     """
+    scanner = _HeaderValueScanner(h)
     entries = []
-    end = len(h)
-    pos = 0
-    # No closing quote exists at or after this position (remembered so that many
-    # unterminated quotes cannot make the scan quadratic).
-    no_quote_from = end + 1
-
-    def token_end(start):
-        match = _HEADER_DELIMITERS.search(h, start)
-        return match.start() if match else end
-
     while True:
-        stop = token_end(pos)
         options = {}
-        entries.append((h[pos:stop].strip(), options))
-        pos = stop
-        while pos < end and h[pos] == ';':
-            pos += 1
-            stop = token_end(pos)
-            equals = h.find('=', pos, stop)
-            if equals == -1:  # a parameter without a value
-                key = h[pos:stop].strip().lower()
-                if key:
-                    options[key] = ''
-                pos = stop
-                continue
-            key = h[pos:equals].strip().lower()
-            pos = equals + 1
-            while pos < end and h[pos] in ' \t':
-                pos += 1
-            value = None
-            if pos < end and h[pos] == '"' and pos < no_quote_from:
-                close = h.find('"', pos + 1)
-                while close != -1 and h[close - 1] == '\\':
-                    close = h.find('"', close + 1)
-                if close == -1:
-                    no_quote_from = pos
-                else:
-                    value = h[pos + 1:close].replace('\\"', '"')
-                    pos = token_end(close + 1)
-            if value is None:  # a token, or an unterminated quote taken as sent
-                stop = token_end(pos)
-                value = h[pos:stop].strip()
-                pos = stop
-            options[key] = value
-        if pos >= end:
+        entries.append((scanner.value(), options))
+        while scanner.at(';'):
+            scanner.pos += 1
+            name, value = scanner.parameter()
+            if name:
+                options[name] = value
+        if not scanner.at(','):
             return entries
-        pos += 1  # past the comma
+        scanner.pos += 1
 
 
 def _decode_rfc5987(value):
@@ -3893,6 +3916,7 @@ class _MultipartPart(object):
         self._source_offset = None
         self.disposition, self.options = '', {}
         self.content_type, self.charset = None, charset
+        self._declared_length = None  # the part's own Content-Length header, if it has one
         for key, value in headerlist:
             lower = key.lower()
             if lower == 'content-disposition':
@@ -3900,6 +3924,8 @@ class _MultipartPart(object):
             elif lower == 'content-type':
                 self.content_type, type_options = _parse_http_header(value)[0]
                 self.charset = type_options.get('charset') or charset
+            elif lower == 'content-length':
+                self._declared_length = value.strip()
         self.name = self._option('name')
         self.filename = self._option('filename')
 
@@ -4125,7 +4151,15 @@ class _MultipartParser(object):
         part.size += size
 
     def _finish(self, part):
-        """Make the complete part's file readable from position 0."""
+        """Make the complete part's file readable from position 0.
+
+        :raises MultipartError: the part's own Content-Length header disagrees with its data.
+        """
+        declared = part._declared_length
+        if declared is not None and not (declared.isascii() and declared.isdigit()
+                                         and int(declared) == part.size):
+            raise MultipartError('Part %r of the multipart body declares Content-Length %r but '
+                                 'holds %d bytes.' % (part.name, declared[:40], part.size))
         if part.file is None:
             part.file = io.BufferedReader(_FileSlice(self.stream, part._source_offset, part.size))
         else:
@@ -4193,8 +4227,8 @@ class _MultipartParser(object):
                     pos = search = found
                     if kind == _NEED_MORE:
                         break
-                    self._filling = None
                     self._finish(part)
+                    self._filling = None  # from here on the part belongs to the caller
                     yield part
                     part = None
                     pos = search = after
@@ -4566,9 +4600,11 @@ def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', 
         ``..`` segment, an absolute path, or one that leaves ``root`` through
         a symbolic link gives 403.
     :param root: the directory the file must be in.
-    :param mimetype: the Content-Type; True guesses it from the file name
-        (``.gz``, ``.bz2`` and ``.xz`` files are served as their archive type,
-        unknown types as ``application/octet-stream``); False sends none.
+    :param mimetype: the Content-Type; True guesses it from the file name, or
+        from the ``download`` name if that is a string (compressed files such
+        as ``.gz``, ``.bz2``, ``.xz``, ``.br`` and ``.Z`` are served as their
+        archive type and never with a Content-Encoding, unknown types as
+        ``application/octet-stream``); False sends none.
     :param download: True offers the file as a download under its own name,
         a string offers it under that name (Content-Disposition: attachment).
     :param charset: added to ``text/*`` types.
@@ -4583,75 +4619,30 @@ def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', 
         requests get the headers only.
 
     ``If-None-Match`` and ``If-Modified-Since`` give 304 when they match
-    (If-None-Match takes precedence). A single satisfiable byte range in
-    ``Range`` gives 206 with Content-Range (unless an ``If-Range`` does not
-    match); several ranges are answered with the whole file.
+    (If-None-Match takes precedence). A ``Range`` with a satisfiable byte
+    range gives 206 with the first such range (as in Bottle 0.13), unless an
+    ``If-Range`` names another version of the file.
     """
-    environ = request.environ
-    if '\0' in filename:
-        return HTTPError(404, 'File does not exist.')
-    path = _static_path(root, filename)
-    if path is None:
-        return HTTPError(403, 'Access denied: the path leaves the static root directory.')
-    if not os.path.isfile(path):
-        return HTTPError(404, 'File does not exist.')
-    if not os.access(path, os.R_OK):
-        return HTTPError(403, 'You do not have permission to access this file.')
-
-    out = {}
-    if mimetype is True:
-        import mimetypes
-        guessed, encoding = mimetypes.guess_type(filename.replace('\\', '/'))
-        mimetype = _ARCHIVE_TYPES.get(encoding) or guessed or 'application/octet-stream'
-    if mimetype:
-        if charset and mimetype.startswith('text/') and 'charset=' not in mimetype:
-            mimetype += '; charset=%s' % charset
-        out['Content-Type'] = mimetype
-    if download:
-        name = filename.replace('\\', '/').rsplit('/', 1)[-1] if download is True else download
-        out['Content-Disposition'] = _content_disposition('attachment', name)
-
+    path, refused = _servable_path(root, filename)
+    if refused is not None:
+        return refused
     stats = os.stat(path)
-    size = stats.st_size
-    out['Content-Length'] = str(size)
-    out['Last-Modified'] = http_date(stats.st_mtime)
-    out['Date'] = http_date(time.time())
-    if etag is None:
-        import hashlib
-        identity = '%d:%d:%d:%d:%s' % (stats.st_dev, stats.st_ino, stats.st_mtime_ns, size, path)
-        etag = '"%s"' % hashlib.sha1(identity.encode('utf8', 'surrogateescape')).hexdigest()
-    if etag:
-        out['Etag'] = etag
-    out['Accept-Ranges'] = 'bytes'
-    if headers:
-        for name, value in (headers.items() if hasattr(headers, 'items') else headers):
-            if _hkey(name) not in ('Content-Length', 'Content-Range'):  # those describe the file
-                out[_hkey(name)] = value
-
-    if_none_match = environ.get('HTTP_IF_NONE_MATCH')
-    if if_none_match is not None:
-        not_modified = bool(etag) and _etag_matches(if_none_match, etag)
-    else:
-        since = parse_date(environ.get('HTTP_IF_MODIFIED_SINCE', '').split(';')[0].strip())
-        not_modified = since is not None and since >= int(stats.st_mtime)
-    if not_modified:
+    out = _static_file_headers(path, filename, stats, mimetype, download, charset, etag, headers)
+    environ = request.environ
+    if _not_modified(environ, out.get('Etag'), stats):
         return HTTPResponse(status=304, headers=out)
-
     method = environ.get('REQUEST_METHOD', 'GET').upper()
-    status, offset, length = 200, 0, size
-    range_header = environ.get('HTTP_RANGE')
-    if range_header and method in ('GET', 'HEAD') and _range_applies(environ, etag, stats):
-        unit = range_header.partition('=')[0].strip().lower()
-        ranges = list(parse_range_header(range_header, size)) if unit == 'bytes' else None
-        if ranges == []:
-            return HTTPError(416, 'Requested Range Not Satisfiable',
-                             **{'Content-Range': 'bytes */%d' % size})
-        if ranges and len(ranges) == 1:
-            offset, end = ranges[0]
-            status, length = 206, end - offset
-            out['Content-Range'] = 'bytes %d-%d/%d' % (offset, end - 1, size)
-            out['Content-Length'] = str(length)
-
+    byte_range = None
+    if method in ('GET', 'HEAD') and environ.get('HTTP_RANGE'):
+        byte_range = _requested_byte_range(environ, out.get('Etag'), stats)
+        if isinstance(byte_range, HTTPError):
+            return byte_range
+    status = 200
+    if byte_range is not None:
+        offset, end = byte_range
+        status = 206
+        out['Content-Range'] = 'bytes %d-%d/%d' % (offset, end - 1, stats.st_size)
+        out['Content-Length'] = str(end - offset)
     if method == 'HEAD':
         return HTTPResponse('', status, out)
     try:
@@ -4660,9 +4651,88 @@ def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', 
         return HTTPError(403, 'You do not have permission to access this file.')
     except OSError:
         return HTTPError(404, 'File does not exist.')
-    if status == 206:
-        body = _closeiter(_rangeiter(body, offset, length), body.close)
+    if byte_range is not None:
+        body = _closeiter(_rangeiter(body, offset, end - offset), body.close)
     return HTTPResponse(body, status, out)
+
+
+def _servable_path(root, filename):
+    """``(path, None)`` for a readable file ``filename`` below ``root``, else
+    ``(None, HTTPError)``: 403 for a path that leaves ``root`` or a file we may
+    not read, 404 for a missing one."""
+    if '\0' in filename:
+        return None, HTTPError(404, 'File does not exist.')
+    path = _static_path(root, filename)
+    if path is None:
+        return None, HTTPError(403, 'Access denied: the path leaves the static root directory.')
+    if not os.path.isfile(path):
+        return None, HTTPError(404, 'File does not exist.')
+    if not os.access(path, os.R_OK):
+        return None, HTTPError(403, 'You do not have permission to access this file.')
+    return path, None
+
+
+def _static_content_type(name, mimetype, charset):
+    """The Content-Type for serving a file called ``name`` (see :func:`static_file`)."""
+    if mimetype is True:
+        import mimetypes
+        guessed, encoding = mimetypes.guess_type(name.replace('\\', '/'))
+        mimetype = _ARCHIVE_TYPES.get(encoding) or guessed or 'application/octet-stream'
+    if mimetype and charset and mimetype.startswith('text/') and 'charset=' not in mimetype:
+        mimetype += '; charset=%s' % charset
+    return mimetype
+
+
+def _static_file_headers(path, filename, stats, mimetype, download, charset, etag, headers):
+    """The response headers for a file, given :func:`static_file`'s arguments."""
+    out = {}
+    own_name = filename.replace('\\', '/').rsplit('/', 1)[-1]
+    offered_name = download if isinstance(download, str) else own_name
+    content_type = _static_content_type(offered_name, mimetype, charset)
+    if content_type:
+        out['Content-Type'] = content_type
+    if download:
+        out['Content-Disposition'] = _content_disposition('attachment', offered_name)
+    out['Content-Length'] = str(stats.st_size)
+    out['Last-Modified'] = http_date(stats.st_mtime)
+    out['Date'] = http_date(time.time())
+    if etag is None:
+        import hashlib
+        identity = '%d:%d:%d:%d:%s' % (stats.st_dev, stats.st_ino, stats.st_mtime_ns,
+                                       stats.st_size, path)
+        etag = '"%s"' % hashlib.sha1(identity.encode('utf8', 'surrogateescape')).hexdigest()
+    if etag:
+        out['Etag'] = etag
+    out['Accept-Ranges'] = 'bytes'
+    for name, value in (headers.items() if hasattr(headers, 'items') else headers or ()):
+        if _hkey(name) not in ('Content-Length', 'Content-Range'):  # those describe the file
+            out[_hkey(name)] = value
+    return out
+
+
+def _not_modified(environ, etag, stats):
+    """True if the conditional headers of the request say the client's copy is current
+    (If-None-Match takes precedence over If-Modified-Since)."""
+    if_none_match = environ.get('HTTP_IF_NONE_MATCH')
+    if if_none_match is not None:
+        return bool(etag) and _etag_matches(if_none_match, etag)
+    since = parse_date(environ.get('HTTP_IF_MODIFIED_SINCE', '').split(';')[0].strip())
+    return since is not None and since >= int(stats.st_mtime)
+
+
+def _requested_byte_range(environ, etag, stats):
+    """The ``(start, end)`` of the first satisfiable range of the Range header, None
+    to send the whole file (another unit, or an If-Range for another version), or
+    HTTPError 416 when no range can be satisfied."""
+    if not _range_applies(environ, etag, stats):
+        return None
+    header = environ['HTTP_RANGE']
+    if header.partition('=')[0].strip().lower() != 'bytes':
+        return None
+    for byte_range in parse_range_header(header, stats.st_size):
+        return byte_range
+    return HTTPError(416, 'Requested Range Not Satisfiable',
+                     **{'Content-Range': 'bytes */%d' % stats.st_size})
 
 
 def _range_applies(environ, etag, stats):
@@ -7319,7 +7389,10 @@ def _repr_or_placeholder(obj):
         return '<unprintable %s object>' % type(obj).__name__
 
 
-_ERROR_PAGE_HEAD, _ERROR_PAGE_TAIL = ERROR_PAGE_TEMPLATE.split('%if DEBUG and e.exception:', 1)
+# The default error page up to its first code line, cut at its three placeholders: the
+# fast path fills the gaps in one join, so no inserted text is ever searched again.
+_ERROR_PAGE_HEAD = ERROR_PAGE_TEMPLATE.split('%if DEBUG and e.exception:', 1)[0]
+_ERROR_PAGE_PIECES = re.split(r'\{\{(e\.status|request\.path|e\.body)\}\}', _ERROR_PAGE_HEAD)
 
 
 def _render_default_error_page(error, debug_mode):
@@ -7327,16 +7400,16 @@ def _render_default_error_page(error, debug_mode):
 
     Gives the same bytes as rendering the template (a test holds it to that).
     """
-    def text(value):
-        return html_escape(touni(value))
-    page = (_ERROR_PAGE_HEAD.replace('{{e.status}}', text(error.status))
-            .replace('{{request.path}}', text(request.path))
-            .replace('{{e.body}}', text(error.body)))
+    values = {'e.status': error.status, 'request.path': request.path, 'e.body': error.body}
+    page = [piece if index % 2 == 0 else html_escape(touni(values[piece]))
+            for index, piece in enumerate(_ERROR_PAGE_PIECES)]
     if debug_mode and error.exception:
-        page += '<h2>Exception:</h2>\n<pre>%s</pre>\n' % text(_repr_or_placeholder(error.exception))
+        page.append('<h2>Exception:</h2>\n<pre>%s</pre>\n'
+                    % html_escape(touni(_repr_or_placeholder(error.exception))))
     if debug_mode and error.traceback:
-        page += '<h2>Traceback:</h2>\n<pre>%s</pre>\n' % text(error.traceback)
-    return (page + '</body>\n</html>\n').encode('utf8')
+        page.append('<h2>Traceback:</h2>\n<pre>%s</pre>\n' % html_escape(touni(error.traceback)))
+    page.append('</body>\n</html>\n')
+    return ''.join(page).encode('utf8')
 
 
 #: A thread-safe instance of :class:`LocalRequest`. If accessed from within a

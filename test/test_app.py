@@ -2241,3 +2241,16 @@ def test_after_request_hook_headers_survive_an_internal_error():
     result = call(app, '/fail')
     assert result.code == 500
     assert result.header('Access-Control-Allow-Origin') == '*'
+
+
+@pytest.mark.parametrize('path', ['/{{e.body}}', '/{{request.path}}{{e.status}}', '/{{e.body'])
+def test_default_error_page_shows_a_path_with_its_own_placeholders_literally(path):
+    result = call(bottle.Bottle(), path)
+    assert result.code == 404
+    assert ('<code>%s</code>' % path) in result.text
+    assert result.text.count('404 Not Found') == 2  # title and heading, nowhere else
+    bottle.request.bind(make_environ(path))
+    error = bottle.HTTPError(404, 'Not found: %r' % path)
+    rendered = bottle.template(bottle.ERROR_PAGE_TEMPLATE, e=error, DEBUG=False,
+                               request=bottle.request)
+    assert bottle._render_default_error_page(error, False) == rendered.encode('utf8')

@@ -750,6 +750,12 @@ def test_save_to_a_missing_directory_raises(tmp_path):
     ('a; b=', [('a', {'b': ''})]),
     ('', [('', {})]),
     (' , ,a', [('', {}), ('', {}), ('a', {})]),
+    # Quoted strings as 0.13 reads them: a backslash escapes the next character (so an
+    # escaped backslash before the closing quote ends the string), and only \" is unescaped.
+    ('form-data; name="a\\"b\\\\"; filename=x', [('form-data', {'name': 'a"b\\\\', 'filename': 'x'})]),
+    ('a;b="x\\\\y"', [('a', {'b': 'x\\\\y'})]),
+    ('"quoted, value"; a=b, c', [('quoted, value', {'a': 'b'}), ('c', {})]),
+    ('text/html; q="a\\"b", */*', [('text/html', {'q': 'a"b'}), ('*/*', {})]),
 ])
 def test_parse_http_header(header, parsed):
     assert bottle._parse_http_header(header) == parsed
@@ -972,3 +978,35 @@ def test_upload_sent_in_small_socket_writes_arrives_intact(live_server):
 def test_filename_has_no_dash_next_to_the_extension_dot():
     upload = bottle.FileUpload(io.BytesIO(b''), 'f', 'My Report (1).txt')
     assert upload.filename == 'My-Report-1.txt'
+
+
+# --------------------------------------------------------------------------- a part's own Content-Length (issue 9)
+
+def sized_upload(data, declared):
+    return part(['Content-Disposition: form-data; name="f"; filename="a.bin"',
+                 'Content-Length: %s' % declared], data)
+
+
+def test_a_part_whose_content_length_matches_its_data_is_accepted():
+    report = posted(multipart(sized_upload(b'12345', '5')))
+    assert report['files'][0]['size'] == 5
+    assert report['files'][0]['content_length'] == 5
+
+
+@pytest.mark.parametrize('declared', ['4', '6', '0', 'five', '-5', '\u00b2'])
+def test_a_part_whose_content_length_disagrees_with_its_data_is_a_400(declared):
+    result = post(multipart(sized_upload(b'12345', declared)))
+    assert result.code == 400
+    assert 'f&#039; of the multipart body declares Content-Length' in result.text
+    assert 'holds 5 bytes' in result.text
+
+
+def test_the_parser_raises_multipart_error_for_a_wrong_part_length_and_closes_it():
+    body = multipart(field('a', 'x'), sized_upload(b'x' * 300000, '10'))
+    parser = bottle._MultipartParser(io.BytesIO(body), BOUNDARY, len(body), memfile_limit=1000)
+    parts = []
+    with pytest.raises(bottle.MultipartError, match='declares Content-Length'):
+        for each in parser.parse():
+            parts.append(each)
+    assert [p.name for p in parts] == ['a']
+    assert parser._filling is not None and parser._filling.file.closed

@@ -1655,3 +1655,46 @@ def test_indexed_matching_agrees_for_shuffled_definition_orders(seed):
     random.Random(seed).shuffle(rules)
     for path in TRICKY_PATHS:
         assert _indexed_match(rules, path) == _naive_match(rules, path), (rules, path)
+
+
+def test_get_undecorated_callback_through_a_decorator_with_arguments_and_no_wraps():
+    def tagged(tag):
+        def decorator(func):
+            def wrapper(*args):
+                return tag + func(*args)
+            return wrapper
+        return decorator
+
+    def original(name):
+        return name
+
+    app = bottle.Bottle()
+    app.get('/t/<name>', callback=tagged('tag:')(original))
+    assert app.routes[0].get_undecorated_callback() is original
+    assert app.routes[0].get_callback_args() == ['name']
+
+
+def test_get_undecorated_callback_prefers_wrapped_over_closure_cells():
+    def original(a):
+        return a
+
+    def decoy(b):
+        return b
+
+    def wrapper(*args):
+        return decoy(*args)
+    wrapper.__wrapped__ = original
+
+    app = bottle.Bottle()
+    app.get('/w/<a>', callback=wrapper)
+    assert app.routes[0].get_undecorated_callback() is original
+
+
+def test_get_undecorated_callback_of_a_bound_method_is_its_function():
+    class Handlers:
+        def show(self, item):
+            return item
+
+    app = bottle.Bottle()
+    app.get('/s/<item>', callback=Handlers().show)
+    assert app.routes[0].get_undecorated_callback() is Handlers.show
