@@ -3,11 +3,18 @@ PYTHON3 = python3
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-x -k routing"
 export PYTEST_ARGS
 
-.PHONY: test bench clean
+.PHONY: test test-newest bench clean
 
-# Run the whole suite on every Python 3.9-3.13 that pyenv has, each in its own venv.
+# Run the whole suite on every Python 3.9-3.15 this machine has (pyenv's, or python3.X
+# on PATH), each in its own venv .venv/test-3.X; see test/run_all.py.
 test:
 	$(PYTHON3) test/run_all.py
+
+# Run the whole suite on Python 3.14 and 3.15 inside a minimal Debian sid root
+# (built once by .ci/sid-root into /var/cache/bottle-sid-root, then reused). Needs root
+# and Debian's package archive; skips with the reason where it cannot run.
+test-newest:
+	$(PYTHON3) test/run_all.py --newest
 
 # Run the benchmark (bench/run.py); extra arguments in BENCH_ARGS.
 bench:
