@@ -34,6 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+FAILURES_FILE = os.path.join(os.path.dirname(HERE), 'build', 'fuzz-failures.json')
 # Requests each property gets per round, relative to one batch: the general property
 # covers the most ground, templates are the slowest (a worker process round trip).
 WEIGHTS = {'any_request': 3.0, 'templates': 0.5}
@@ -186,6 +187,11 @@ def main(argv=None):
             print('  %7d  %s' % (count, signature))
             if case is not None:
                 print('           case: %s' % json.dumps(case)[:400])
+    if found:
+        os.makedirs(os.path.join(os.path.dirname(HERE), 'build'), exist_ok=True)
+        with open(FAILURES_FILE, 'w', encoding='utf8') as handle:
+            json.dump(sorted(found.values(), key=lambda e: e['signature']), handle, indent=1)
+        print('Full minimal cases of new failures: %s' % os.path.relpath(FAILURES_FILE))
     if found and options.FUZZ_SAVE != '0':
         added = merge_regressions(fuzz_props, found, run_seed)
         print('%d new failure case(s) saved to %s' % (added, os.path.relpath(
