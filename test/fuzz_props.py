@@ -1240,13 +1240,15 @@ redirect_targets = st.one_of(
               noise).map(''.join))
 
 
-@prop('redirect', st.tuples(redirect_targets, st.sampled_from([None, 301, 302, 303, 307, 308])))
+@prop('redirect', st.tuples(redirect_targets, st.sampled_from([None, 301, 302, 303, 307, 308]),
+                            st.one_of(st.none(), _hosts())))
 def check_redirect(env, case):
-    """redirect() with any target answers a 3xx whose Location is a valid, injection-free URL
-    reference."""
-    target, code = case
+    """redirect() with any target, whatever the Host header, answers a 3xx whose Location is
+    a valid, injection-free URL reference."""
+    target, code, host = (list(case) + [None])[:3]
     query = urllib.parse.urlencode({'to': target, **({'code': code} if code else {})})
-    answer = check_answer(send(env, 'GET', '/redirect', query))
+    headers = [('Host', host)] if host is not None else []
+    answer = check_answer(send(env, 'GET', '/redirect', query, headers))
     expect_status(answer, {code} if code else {302, 303}, 'redirect(%r)' % target)
     location = answer.header('Location')
     if location is None or not _URI_REFERENCE.match(location):
