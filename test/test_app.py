@@ -57,7 +57,7 @@ def quiet_mount(app, prefix, target, **options):
         return app.mount(prefix, target, **options)
 
 
-# --------------------------------------------------------------------------- output casting: dicts / JSON
+# --------------------------------------------------------------------- output casting: dicts / JSON
 
 def test_dict_is_returned_as_json():
     app = app_returning(lambda: {'name': 'bottle', 'list': [1, 2]})
@@ -147,7 +147,8 @@ def test_autojson_keyword_is_deprecated_and_disables_json():
 def test_jsonplugin_uses_custom_json_dumps():
     app = bottle.Bottle()
     app.uninstall('json')
-    app.install(bottle.JSONPlugin(json_dumps=lambda data: 'custom:' + json.dumps(data, sort_keys=True)))
+    app.install(bottle.JSONPlugin(
+        json_dumps=lambda data: 'custom:' + json.dumps(data, sort_keys=True)))
     app.route('/', callback=lambda: {'b': 1, 'a': 2})
     r = call(app, '/')
     assert r.header('Content-Type') == 'application/json'
@@ -155,7 +156,7 @@ def test_jsonplugin_uses_custom_json_dumps():
     assert r.header('Content-Length') == str(len(r.body))
 
 
-# --------------------------------------------------------------------------- output casting: empty values
+# --------------------------------------------------------------------- output casting: empty values
 
 @pytest.mark.parametrize('value', ['', b'', None, False, [], (), 0],
                          ids=['empty-str', 'empty-bytes', 'None', 'False', 'empty-list',
@@ -182,7 +183,7 @@ def test_iterable_of_only_empty_items_gives_empty_body():
     assert r.body == b''
 
 
-# --------------------------------------------------------------------------- output casting: str and bytes
+# -------------------------------------------------------------------- output casting: str and bytes
 
 def test_str_is_encoded_as_utf8_by_default_with_content_length():
     app = app_returning(lambda: 'Grüße €')
@@ -208,7 +209,8 @@ def test_str_is_encoded_with_charset_from_content_type():
 
 
 def test_str_is_encoded_with_response_charset():
-    # differs from 0.13.4: response.charset is read-only there (the tutorial promises it is settable).
+    # differs from 0.13.4: response.charset is read-only there (the tutorial promises it is
+    # settable).
     app = bottle.Bottle()
 
     @app.route('/')
@@ -288,7 +290,7 @@ def test_returned_file_is_closed_after_streaming():
     assert body.closed
 
 
-# --------------------------------------------------------------------------- output casting: iterables
+# ------------------------------------------------------------------------ output casting: iterables
 
 def test_generator_of_bytes_is_streamed_without_content_length():
     def chunks():
@@ -443,7 +445,7 @@ def test_generator_yielding_iterables_gives_500():
     assert 'unsupported' in r.text.lower()
 
 
-# --------------------------------------------------------------------------- output casting: close()
+# -------------------------------------------------------------------------- output casting: close()
 
 def test_close_of_returned_iterable_is_called():
     body = ClosingIterable([b'a', b'b'])
@@ -484,7 +486,8 @@ def test_generator_is_finalized_when_client_stops_early():
 
 
 def test_close_is_called_on_iterable_that_yields_nothing():
-    # differs from 0.13.4: it drops an empty iterable without calling its close() (PEP 3333 says close).
+    # differs from 0.13.4: it drops an empty iterable without calling its close() (PEP 3333
+    # says close).
     body = ClosingIterable([b'', b''])
     app = app_returning(lambda: body)
     r = call(app, '/')
@@ -492,7 +495,7 @@ def test_close_is_called_on_iterable_that_yields_nothing():
     assert body.closed
 
 
-# --------------------------------------------------------------------------- exceptions inside a generator
+# -------------------------------------------------------------------- exceptions inside a generator
 
 def test_exception_after_first_chunk_never_sends_a_second_status():
     events = []
@@ -556,7 +559,7 @@ def test_exception_after_first_chunk_does_not_break_next_request():
     assert r.body == b'fine'
 
 
-# --------------------------------------------------------------------------- HTTPResponse / HTTPError
+# ------------------------------------------------------------------------- HTTPResponse / HTTPError
 
 def test_httpresponse_takes_body_status_and_headers():
     res = bottle.HTTPResponse('the body', 202, {'X-One': '1'}, X_Two='2')
@@ -799,7 +802,8 @@ def test_redirect_does_not_trigger_error_handlers():
     assert seen == []
 
 
-@pytest.mark.parametrize('target', ['/x\r\nSet-Cookie: evil=1', 'http://e.example/x\nSet-Cookie: evil=1',
+@pytest.mark.parametrize('target', ['/x\r\nSet-Cookie: evil=1',
+                                    'http://e.example/x\nSet-Cookie: evil=1',
                                     '/x\rSet-Cookie: evil=1'])
 def test_redirect_target_with_crlf_cannot_inject_headers(target):
     r = call(redirect_app(target), '/from')
@@ -808,7 +812,7 @@ def test_redirect_target_with_crlf_cannot_inject_headers(target):
         assert '\r' not in name + value and '\n' not in name + value
 
 
-# --------------------------------------------------------------------------- other exceptions, catchall
+# ----------------------------------------------------------------------- other exceptions, catchall
 
 def test_unhandled_exception_gives_500():
     app = bottle.Bottle()
@@ -1421,7 +1425,8 @@ def test_hooks_of_mounted_app_run_inside_parent_hooks():
     quiet_mount(parent, '/child', child)
     r = call(parent, '/child/page')
     assert r.body == b'child'
-    assert events == ['parent-before', 'child-before', 'child-callback', 'child-after', 'parent-after']
+    assert events == ['parent-before', 'child-before', 'child-callback', 'child-after',
+                      'parent-after']
 
 
 def test_hooks_of_mounted_app_do_not_run_for_parent_routes():
@@ -1708,7 +1713,7 @@ def test_nested_mounts():
     assert call(outer, '/middle/inner/leaf').body == b'leaf'
 
 
-# --------------------------------------------------------------------------- merge, add_route, match
+# -------------------------------------------------------------------------- merge, add_route, match
 
 def test_merge_app_adds_its_routes():
     a, b = bottle.Bottle(), bottle.Bottle()
@@ -1778,7 +1783,7 @@ def test_match_raises_404_and_405():
     assert info.value.status_code == 405
 
 
-# --------------------------------------------------------------------------- reset, close, wsgi, __setattr__
+# ------------------------------------------------------------------ reset, close, wsgi, __setattr__
 
 def test_reset_reapplies_plugins():
     app = bottle.Bottle()
@@ -1871,7 +1876,7 @@ def test_setting_app_attribute_twice_is_refused():
         app.my_attribute = 2
 
 
-# --------------------------------------------------------------------------- default app, AppStack, shortcuts
+# ----------------------------------------------------------------- default app, AppStack, shortcuts
 
 def test_app_and_default_app_are_the_same_stack():
     assert bottle.app is bottle.default_app
@@ -2060,7 +2065,8 @@ def test_post_body_passes_wsgiref_validator():
     app = build_validated_app()
     with warnings.catch_warnings():
         warnings.simplefilter('error', Warning)
-        r = call(app, '/echo', method='POST', body=b'payload', headers={'Content-Type': 'text/plain'})
+        r = call(app, '/echo', method='POST', body=b'payload',
+                 headers={'Content-Type': 'text/plain'})
     assert r.body == b'payload'
 
 
@@ -2116,7 +2122,7 @@ def test_generator_yielding_bytes_then_str_encodes_the_str():
     assert result.body == 'bytes and text \u00e4'.encode('utf8')
 
 
-# --------------------------------------------------------------------------- drop-in details (issue 9)
+# ------------------------------------------------------------------------ drop-in details (issue 9)
 
 def test_add_hook_with_an_unknown_name_raises_a_key_error_naming_it():
     app = bottle.Bottle()

@@ -30,7 +30,7 @@ def recording_listener(config):
     return seen
 
 
-# --------------------------------------------------------------------------- load_config (ini files)
+# -------------------------------------------------------------------------- load_config (ini files)
 
 def test_load_config_prefixes_keys_with_their_section(tmp_path):
     path = write_ini(tmp_path, """
@@ -220,7 +220,7 @@ def test_load_config_with_broken_interpolation_raises_configparser_error(tmp_pat
     assert 'missing' in str(info.value)
 
 
-# --------------------------------------------------------------------------- load_dict / update / setdefault
+# ------------------------------------------------------------------ load_dict / update / setdefault
 
 def test_load_dict_flattens_nested_dicts_into_dotted_keys():
     config = bottle.ConfigDict().load_dict({'a': {'b': {'c': 1}, 'd': 2}, 'e': 3})
@@ -1045,7 +1045,7 @@ def test_bottle_ext_of_a_missing_package_raises_import_error_naming_it():
     assert 'bottle.ext.no_such_extension' not in sys.modules
 
 
-# --------------------------------------------------------------------------- validate and booleans (issue 9)
+# ------------------------------------------------------------------ validate and booleans (issue 9)
 
 def test_a_config_hook_does_not_stop_other_listeners():
     app = bottle.Bottle()

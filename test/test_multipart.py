@@ -223,7 +223,8 @@ def test_header_names_are_case_insensitive():
 
 
 def test_escaped_quote_in_filename_is_unescaped():
-    body = multipart(part([b'Content-Disposition: form-data; name="f"; filename="say \\"hi\\".txt"'],
+    body = multipart(part([b'Content-Disposition: form-data; name="f"; '
+                           b'filename="say \\"hi\\".txt"'],
                           b'x'))
     [doc] = posted(body)['files']
     assert doc['raw_filename'] == 'say "hi".txt'
@@ -267,7 +268,8 @@ def test_part_content_length_and_headers_reach_the_file_upload():
     def headers():
         item = bottle.request.files.get('f')
         return '%s|%s|%s|%s' % (item.content_length, item.get_header('X-Custom'),
-                                item.get_header('X-Missing', 'default'), item.headers['content-type'])
+                                item.get_header('X-Missing', 'default'),
+                                item.headers['content-type'])
     body = multipart(part(['Content-Disposition: form-data; name="f"; filename="a.txt"',
                            'Content-Type: text/plain', 'Content-Length: 4', 'X-Custom: yes'],
                           b'data'))
@@ -347,7 +349,7 @@ def test_parse_http_header_is_linear_on_hostile_64k_input(head, unit, repeats, t
     assert_linear_cost(parse_header, repeats // 10)
 
 
-# --------------------------------------------------------------------------- line endings and framing
+# ------------------------------------------------------------------------- line endings and framing
 
 def test_preamble_before_the_first_boundary_is_ignored():
     body = b'This is a preamble.\r\nIt is ignored.\r\n' + multipart(field('a', '1'))
@@ -534,7 +536,8 @@ def test_malformed_part_header_line_gives_400():
 
 def test_control_character_in_part_header_gives_400():
     # differs from 0.13.4: a NUL in a filename makes it answer 500
-    body = multipart(part([b'Content-Disposition: form-data; name="f"; filename="a\x00.txt"'], b'x'))
+    body = multipart(part([b'Content-Disposition: form-data; name="f"; filename="a\x00.txt"'],
+                          b'x'))
     result = post(body)
     assert result.code == 400
     assert 'control character' in result.text
@@ -738,7 +741,8 @@ def test_save_to_a_missing_directory_raises(tmp_path):
     ('text/html', [('text/html', {})]),
     ('text/html; q=0.5, application/json', [('text/html', {'q': '0.5'}), ('application/json', {})]),
     ('form-data; name="Te\\"st"', [('form-data', {'name': 'Te"st'})]),
-    ('form-data; filename="C:\\path\\file.txt"', [('form-data', {'filename': 'C:\\path\\file.txt'})]),
+    ('form-data; filename="C:\\path\\file.txt"',
+     [('form-data', {'filename': 'C:\\path\\file.txt'})]),
     ('form-data; filename="C:\\\\path"', [('form-data', {'filename': 'C:\\\\path'})]),
     ('A; B=C', [('A', {'b': 'C'})]),
     ('TEXT/HTML; Charset="UTF-8"', [('TEXT/HTML', {'charset': 'UTF-8'})]),
@@ -752,7 +756,8 @@ def test_save_to_a_missing_directory_raises(tmp_path):
     (' , ,a', [('', {}), ('', {}), ('a', {})]),
     # Quoted strings as 0.13 reads them: a backslash escapes the next character (so an
     # escaped backslash before the closing quote ends the string), and only \" is unescaped.
-    ('form-data; name="a\\"b\\\\"; filename=x', [('form-data', {'name': 'a"b\\\\', 'filename': 'x'})]),
+    ('form-data; name="a\\"b\\\\"; filename=x',
+     [('form-data', {'name': 'a"b\\\\', 'filename': 'x'})]),
     ('a;b="x\\\\y"', [('a', {'b': 'x\\\\y'})]),
     ('"quoted, value"; a=b, c', [('quoted, value', {'a': 'b'}), ('c', {})]),
     ('text/html; q="a\\"b", */*', [('text/html', {'q': 'a"b'}), ('*/*', {})]),
@@ -980,7 +985,7 @@ def test_filename_has_no_dash_next_to_the_extension_dot():
     assert upload.filename == 'My-Report-1.txt'
 
 
-# --------------------------------------------------------------------------- a part's own Content-Length (issue 9)
+# ------------------------------------------------------------ a part's own Content-Length (issue 9)
 
 def sized_upload(data, declared):
     return part(['Content-Disposition: form-data; name="f"; filename="a.bin"',

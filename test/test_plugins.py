@@ -1,4 +1,5 @@
-"""Plugins: install/uninstall, the v2 plugin API, route-level apply/skip, ordering, lazy application."""
+"""Plugins: install/uninstall, the v2 plugin API, route-level apply/skip, ordering, lazy
+application."""
 import json
 import warnings
 
@@ -436,7 +437,7 @@ def test_skip_affects_only_that_route():
     assert body(app, '/other') == b'a(b(o(deco(y))))'
 
 
-# --------------------------------------------------------------------------- lazy application, runtime changes
+# ---------------------------------------------------------------- lazy application, runtime changes
 
 def test_plugins_are_applied_lazily_on_first_request():
     log = []
@@ -453,7 +454,8 @@ def test_plugins_are_applied_once_per_route():
     for _ in range(3):
         call(app, '/')
         call(app, '/other')
-    assert sorted(e for e in log if e[0] == 'apply') == [('apply', 'a', '/'), ('apply', 'a', '/other')]
+    assert sorted(e for e in log if e[0] == 'apply') == [('apply', 'a', '/'),
+                                                         ('apply', 'a', '/other')]
 
 
 def test_plugin_installed_after_routes_still_applies():
@@ -533,7 +535,7 @@ def test_plugin_apply_error_gives_500():
     assert call(app, '/').code == 500
 
 
-# --------------------------------------------------------------------------- route config seen by plugins
+# --------------------------------------------------------------------- route config seen by plugins
 
 def test_plugin_sees_route_attributes():
     seen = {}

@@ -109,15 +109,15 @@ def test_app_route_and_url_args_inside_a_handler():
 
 def test_app_of_unconnected_request_raises_runtime_error():
     with pytest.raises(RuntimeError):
-        make_request().app
+        make_request().app  # noqa: B018 (the attribute access is what is tested)
 
 
 def test_route_and_url_args_of_unconnected_request_raise_runtime_error():
     req = make_request()
     with pytest.raises(RuntimeError):
-        req.route
+        req.route  # noqa: B018
     with pytest.raises(RuntimeError):
-        req.url_args
+        req.url_args  # noqa: B018
 
 
 # ---------------------------------------------------------------- path and method
@@ -544,7 +544,7 @@ def test_percent_encoded_query_values_are_utf8_in_every_access_style():
 def test_query_keys_are_utf8():
     # differs from 0.13.4: keys stay latin-1 mojibake there
     result, value = observe(lambda r: (list(r.query.keys()), r.query.get('schlüssel'),
-                                       getattr(r.query, 'schlüssel')),
+                                       r.query.schlüssel),
                             query='schlüssel=wert')
     assert result.code == 200
     assert value == (['schlüssel'], 'wert', 'wert')
@@ -553,7 +553,7 @@ def test_query_keys_are_utf8():
 def test_form_values_and_keys_are_utf8_in_every_access_style():
     # differs from 0.13.4: .get, [] and keys give latin-1 mojibake there
     result, value = observe(lambda r: (r.forms.get('größe'), r.forms['größe'],
-                                       getattr(r.forms, 'größe'), r.forms.getunicode('größe'),
+                                       r.forms.größe, r.forms.getunicode('größe'),
                                        list(r.forms.allitems()), r.POST.get('größe'),
                                        r.params.get('größe')),
                             method='POST', body='gr%C3%B6%C3%9Fe=%C3%BCber&gr%C3%B6%C3%9Fe=groß',
@@ -1064,7 +1064,7 @@ def test_builtin_properties_cannot_be_assigned():
 def test_unknown_attribute_raises_attribute_error():
     req = make_request()
     with pytest.raises(AttributeError):
-        req.no_such_thing
+        req.no_such_thing  # noqa: B018 (the attribute access is what is tested)
     assert not hasattr(req, 'no_such_thing')
 
 
@@ -1263,7 +1263,8 @@ def test_query_parser_agrees_with_urllib_on_valid_input(seed):
                 '%C3%A4', '%e2%82%ac', '%25', '\u00c3\u00a4']  # the last one: raw UTF-8 bytes
     for _ in range(50):
         qs = ''.join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
-        expected = [(key, value) for key, value in _urllib_reference(qs.encode('latin1').decode('utf8'))]
+        expected = [(key, value) for key, value
+                    in _urllib_reference(qs.encode('latin1').decode('utf8'))]
         assert [tuple(pair) for pair in bottle._parse_qsl(qs)] == expected, qs
 
 
@@ -1292,7 +1293,7 @@ def test_small_and_large_bodies_read_back_identically(size):
     request.body.close()  # a large body is spooled to a temporary file
 
 
-# --------------------------------------------------------------------------- malformed Host, Content-Length (issue 14)
+# -------------------------------------------------------- malformed Host, Content-Length (issue 14)
 
 @pytest.mark.parametrize('host', ['x:y:z', '[::1', 'a b', 'evil.com/path', 'a@b', '\x1fhost', ''])
 def test_a_malformed_host_falls_back_to_server_name(host):

@@ -615,7 +615,8 @@ def test_304_drops_entity_headers_but_keeps_etag():
         response.status = 304
         for name, value in [('Allow', 'GET'), ('Content-Encoding', 'gzip'),
                             ('Content-Language', 'en'), ('Content-Range', 'bytes 0-1/2'),
-                            ('Content-MD5', 'abc'), ('Last-Modified', 'Thu, 01 Jan 1970 00:00:00 GMT'),
+                            ('Content-MD5', 'abc'),
+                            ('Last-Modified', 'Thu, 01 Jan 1970 00:00:00 GMT'),
                             ('ETag', '"v1"')]:
             response.set_header(name, value)
         return 'x'
@@ -689,7 +690,8 @@ def test_set_cookie_through_wsgi():
         return 'x'
 
     result = call(app, '/')
-    assert [parse_set_cookie(h)[:2] for h in result.header_list('Set-Cookie')] == [('visited', 'yes')]
+    assert [parse_set_cookie(h)[:2] for h in result.header_list('Set-Cookie')] == \
+        [('visited', 'yes')]
 
 
 def test_set_cookie_max_age_int():
@@ -792,7 +794,7 @@ def test_set_cookie_with_line_break_never_splits_the_header():
         response.set_cookie('name', 'x\r\nX-Evil: 1')
     except ValueError:
         pass
-    for name, value in response.headerlist:
+    for _name, value in response.headerlist:
         assert '\r' not in value and '\n' not in value
     assert 'X-Evil' not in response
 
@@ -1104,7 +1106,7 @@ def test_http_response_apply_copies_onto_response():
 
 
 
-# --------------------------------------------------------------------------- hostile redirect targets and header values (issue 14)
+# -------------------------------------------- hostile redirect targets and header values (issue 14)
 
 def redirecting_to(target):
     app = bottle.Bottle()
@@ -1145,7 +1147,8 @@ def test_redirect_to_a_malformed_url_keeps_it_relative_and_encoded():
     assert result.header('Location') == 'http://a%20b]?d'
 
 
-@pytest.mark.parametrize('value', ['a\x00b', 'a\x1fb', 'a\x7fb', 'a\x0bb', 'a\x0cb', 'a\rb', 'a\nb'])
+@pytest.mark.parametrize('value', ['a\x00b', 'a\x1fb', 'a\x7fb', 'a\x0bb', 'a\x0cb', 'a\rb',
+                                   'a\nb'])
 def test_header_values_with_control_characters_are_refused(value):
     response = bottle.BaseResponse()
     with pytest.raises(ValueError, match='control characters'):

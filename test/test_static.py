@@ -668,7 +668,7 @@ def test_auth_basic_keeps_the_callback_name():
     assert named_callback.__name__ == 'named_callback'
 
 
-# --------------------------------------------------------------------------- WSGIFileWrapper, _closeiter
+# ---------------------------------------------------------------------- WSGIFileWrapper, _closeiter
 
 def test_wsgi_file_wrapper_iterates_in_blocks():
     wrapper = bottle.WSGIFileWrapper(io.BytesIO(b'abcdefghij'), buffer_size=4)

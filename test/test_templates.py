@@ -1,4 +1,5 @@
-"""Templates: the SimpleTemplate engine, template()/view(), and the Jinja2, Mako and Cheetah adapters."""
+"""Templates: the SimpleTemplate engine, template()/view(), and the Jinja2, Mako and Cheetah
+adapters."""
 import importlib
 import os
 import sys
@@ -66,7 +67,8 @@ def test_bytes_values_are_decoded_as_utf8():
 
 
 def test_inline_expression_may_be_any_python_expression():
-    source = '{{ ", ".join(str(n * 2) for n in range(3)) }}|{{ len(x) if x else "none" }}|{{ x.upper() }}'
+    source = ('{{ ", ".join(str(n * 2) for n in range(3)) }}|{{ len(x) if x else "none" }}|'
+              '{{ x.upper() }}')
     assert render(source, x='ab') == '0, 2, 4|2|AB'
 
 
@@ -128,11 +130,13 @@ def test_code_lines_run_python_and_leave_no_lines_behind():
 
 def test_if_elif_else_blocks_close_with_end():
     source = '%if n == 1:\none\n%elif n == 2:\ntwo\n%else:\nmany\n%end\ndone\n'
-    assert [render(source, n=n) for n in (1, 2, 3)] == ['one\ndone\n', 'two\ndone\n', 'many\ndone\n']
+    assert [render(source, n=n) for n in (1, 2, 3)] == \
+        ['one\ndone\n', 'two\ndone\n', 'many\ndone\n']
 
 
 def test_for_loop_repeats_its_body():
-    assert render('<ul>\n% for item in items:\n  <li>{{item}}</li>\n% end\n</ul>\n', items=['a', '<b>']) == \
+    assert render('<ul>\n% for item in items:\n  <li>{{item}}</li>\n% end\n</ul>\n',
+                  items=['a', '<b>']) == \
         '<ul>\n  <li>a</li>\n  <li>&lt;b&gt;</li>\n</ul>\n'
 
 
@@ -146,7 +150,8 @@ def test_indentation_inside_python_code_is_ignored():
 
 
 def test_nested_blocks():
-    source = ('%for i in range(3):\n  %if i % 2:\n odd {{i}}\n  %else:\n even {{i}}\n  %end\n%end\n')
+    source = ('%for i in range(3):\n  %if i % 2:\n odd {{i}}\n  %else:\n even {{i}}\n'
+              '  %end\n%end\n')
     assert render(source) == ' even 0\n odd 1\n even 2\n'
 
 
@@ -168,7 +173,8 @@ def test_code_line_comments_are_ignored():
 
 
 def test_names_starting_with_a_keyword_are_ordinary_names():
-    assert render('%end_value = 1\n%iffy = 2\n%format_ = 3\n{{end_value}}{{iffy}}{{format_}}') == '123'
+    assert render('%end_value = 1\n%iffy = 2\n%format_ = 3\n{{end_value}}{{iffy}}{{format_}}') \
+        == '123'
 
 
 def test_strings_in_code_may_contain_block_words_and_tokens():
@@ -262,7 +268,8 @@ def test_block_end_inside_a_string_does_not_close_the_block():
 
 
 def test_comment_may_end_a_code_block():
-    assert render('<% # nothing here %>\nx\n<%\n# a %> inside a comment\ny = 1 # %>\n{{y}}') == 'x\n1'
+    assert render('<% # nothing here %>\nx\n<%\n# a %> inside a comment\ny = 1 # %>\n{{y}}') \
+        == 'x\n1'
 
 
 def test_block_start_in_the_middle_of_a_line_is_text():
@@ -328,7 +335,8 @@ def test_custom_syntax_setting():
 
 
 def test_custom_inline_tokens_may_be_brackets():
-    assert bottle.SimpleTemplate('[[ d["k"][0] ]]', syntax='<% %> % [[ ]]').render(d={'k': 'v'}) == 'v'
+    assert bottle.SimpleTemplate('[[ d["k"][0] ]]', syntax='<% %> % [[ ]]').render(
+        d={'k': 'v'}) == 'v'
 
 
 def test_custom_syntax_applies_to_included_templates(views):
@@ -421,7 +429,8 @@ def test_include_finds_templates_in_sub_directories(views):
 def test_include_in_a_loop_sees_the_loop_variable(views):
     write(views, 'item.tpl', '<li>{{item}}</li>\n')
     write(views, 'list.tpl', '<ul>\n%for item in items:\n%include("item")\n%end\n</ul>\n')
-    assert stpl(views, 'list').render(items=['a', '<b>']) == '<ul>\n<li>a</li>\n<li>&lt;b&gt;</li>\n</ul>\n'
+    assert stpl(views, 'list').render(items=['a', '<b>']) == \
+        '<ul>\n<li>a</li>\n<li>&lt;b&gt;</li>\n</ul>\n'
 
 
 def test_include_name_may_be_given_as_keyword(views):
@@ -489,7 +498,8 @@ def test_printlist_extends_the_output():
 
 
 def test_str_and_escape_helpers():
-    assert render('{{!_str(None)}}|{{!_str(b"x")}}|{{!_escape("<")}}|{{!_escape(None)}}|{{!_escape(1)}}') == \
+    assert render('{{!_str(None)}}|{{!_str(b"x")}}|{{!_escape("<")}}|{{!_escape(None)}}|'
+                  '{{!_escape(1)}}') == \
         '|x|&lt;||1'
 
 
@@ -646,7 +656,8 @@ def test_bad_input_blocks_nested_beyond_pythons_limit_are_a_syntax_error():
 
 def test_bad_input_five_megabyte_template(views):
     unit = ('<div class="row">' + 'static text ' * 40 + '</div>\n') * 9
-    source = ''.join('%s<p>{{items[%d]}}</p>\n%%if %d %% 2:\nodd\n%%end\n' % (unit, index % 10, index)
+    source = ''.join('%s<p>{{items[%d]}}</p>\n%%if %d %% 2:\nodd\n%%end\n'
+                     % (unit, index % 10, index)
                      for index in range(1200))
     assert len(source) > 5 * 1024 * 1024
     write(views, 'big.tpl', source)
@@ -669,7 +680,8 @@ def test_bad_input_variable_that_raises_names_template_and_line(views):
     path = write(views, 'page.tpl', '<p>\n{{user.name}}\n</p>\n')
     with pytest.raises(AttributeError) as info:
         bottle.template('page', user=None)
-    location = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(info.value.__traceback__)]
+    location = [(frame.filename, frame.lineno)
+                for frame in traceback.extract_tb(info.value.__traceback__)]
     assert (path, 2) in location
 
 
@@ -713,7 +725,8 @@ def test_search_tries_the_name_then_each_extension(views):
     write(views, 'page.html', 'x')
     write(views, 'plain', 'x')
     assert bottle.BaseTemplate.search('page', [str(views)]) == os.path.join(str(views), 'page.html')
-    assert bottle.BaseTemplate.search('page.html', [str(views)]) == os.path.join(str(views), 'page.html')
+    assert bottle.BaseTemplate.search('page.html', [str(views)]) == \
+        os.path.join(str(views), 'page.html')
     assert bottle.BaseTemplate.search('plain', [str(views)]) == os.path.join(str(views), 'plain')
     assert bottle.BaseTemplate.search('plain.tpl', [str(views)]) is None
 
@@ -880,7 +893,8 @@ def test_missing_template_in_a_route_gives_500_naming_it_in_debug_mode(views):
 
 
 def test_twenty_row_loop_with_escaping_renders_exactly():
-    source = ('<ul>\n% for row in rows:\n  <li class="row">{{row[\'id\']}}: {{row[\'name\']}}</li>\n'
+    source = ('<ul>\n% for row in rows:\n'
+              '  <li class="row">{{row[\'id\']}}: {{row[\'name\']}}</li>\n'
               '% end\n</ul>\n')
     rows = [{'id': n, 'name': 'Item <%d> & co' % n} for n in range(1, 21)]
     expected = '<ul>\n' + ''.join('  <li class="row">%d: Item &lt;%d&gt; &amp; co</li>\n' % (n, n)
@@ -965,7 +979,8 @@ def test_route_template_option_with_a_name(views):
 def test_route_template_option_with_a_name_and_defaults(views):
     write(views, 'contact.tpl', '{{title}}: {{email}}')
     app = bottle.Bottle()
-    app.route('/contact', template=('contact', {'title': 'Contact'}), callback=lambda: {'email': 'e'})
+    app.route('/contact', template=('contact', {'title': 'Contact'}),
+              callback=lambda: {'email': 'e'})
     assert call(app, '/contact').text == 'Contact: e'
 
 
@@ -991,7 +1006,8 @@ def test_tutorial_template_through_a_route_with_view(tmp_path, monkeypatch):
     def hello(name='World'):
         return dict(name=name)
     assert call(app, '/hello').text == '    <h1>Hello World!</h1>\n    <p>This is a test.</p>\n'
-    assert call(app, '/hello/john doe').text == '    <h1>Hello John Doe!</h1>\n    <p>How are you?</p>\n'
+    assert call(app, '/hello/john doe').text == \
+        '    <h1>Hello John Doe!</h1>\n    <p>How are you?</p>\n'
 
 
 def test_tutorial_template_through_template_function(tmp_path, monkeypatch):
@@ -1060,7 +1076,8 @@ def test_jinja2_missing_include_raises_template_not_found(views):
 
 def test_jinja2_loader_returns_source_filename_and_uptodate(views):
     jinja2_or_skip()
-    # differs from 0.13.4: its uptodate() is always False, so Jinja2 reloads included files each time.
+    # differs from 0.13.4: its uptodate() is always False, so Jinja2 reloads included files
+    # each time.
     path = write(views, 'page.html', 'x')
     source, filename, uptodate = bottle.Jinja2Template('y', lookup=[str(views)]).loader('page')
     assert (source, filename, uptodate()) == ('x', path, True)

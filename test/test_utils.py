@@ -107,7 +107,7 @@ def test_makelist_returns_a_new_list():
     assert result is not original
 
 
-# --------------------------------------------------------------------------- html_escape / html_quote
+# ------------------------------------------------------------------------- html_escape / html_quote
 
 def test_html_escape_escapes_the_five_special_characters():
     assert bottle.html_escape('&<>"\'') == '&amp;&lt;&gt;&quot;&#039;'
