@@ -91,7 +91,8 @@ class SQLitePlugin(object):
     def setup(self, app):
         """Refuse a second SQLite plugin that would pass the same keyword."""
         for other in app.plugins:
-            if other is not self and isinstance(other, SQLitePlugin) and other.keyword == self.keyword:
+            same_keyword = isinstance(other, SQLitePlugin) and other.keyword == self.keyword
+            if other is not self and same_keyword:
                 raise PluginError('Another SQLitePlugin already passes %r to callbacks.'
                                   % self.keyword)
         self.app = app

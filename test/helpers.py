@@ -99,7 +99,6 @@ def call(app, path='/', method='GET', **kwargs):
 # test_demo.py and test_deploy.py use it to walk the demo application.
 
 
-
 def wait_until(condition, timeout, what, interval=0.05):
     """Call ``condition`` until it returns something true and return that.
 
@@ -117,7 +116,8 @@ def wait_until(condition, timeout, what, interval=0.05):
         except Exception as error:  # a server that is not up yet, say
             last_error = error
         if time.monotonic() > deadline:
-            raise AssertionError('%s: not within %.0f s (last error: %r)' % (what, timeout, last_error))
+            raise AssertionError('%s: not within %.0f s (last error: %r)'
+                                 % (what, timeout, last_error))
         time.sleep(interval)
 
 
@@ -339,7 +339,7 @@ class Visitor:
         """Send ``form`` with its fields updated by ``fields`` (a dict) and ``files`` (a
         dict of field name -> ``(filename, content bytes, content_type)``)."""
         from urllib.parse import urlencode
-        values = [list(pair) for pair in form.fields]
+        values = [list(pair) for pair in form.fields]  # lists: updated in place below
         for name, value in (fields or {}).items():
             for pair in values:
                 if pair[0] == name:
@@ -348,8 +348,8 @@ class Visitor:
             else:
                 values.append([name, value])
         if form.method == 'GET':
-            return self.get(form.action.split('?')[0] + '?' + urlencode([tuple(pair) for pair in values]),
-                            **options)
+            query = urlencode([tuple(pair) for pair in values])
+            return self.get(form.action.split('?')[0] + '?' + query, **options)
         if form.enctype == 'multipart/form-data':
             body, content_type = encode_multipart(
                 values, [(name,) + tuple(upload) for name, upload in (files or {}).items()])
@@ -377,6 +377,67 @@ def crawl(visitor, start_url, max_pages=200):
                     queue.append(target)
     return seen
 
+
+
+# The demo application (examples/demo.py), as a visitor uses it.
+
+def demo_add_note(visitor, home, title='Shopping', body='Bread\nTea'):
+    """Fill in the new-note form of the demo's home page; return the reply to the POST."""
+    return visitor.submit(visitor.get(home).form('/notes'), {'title': title, 'body': body})
+
+
+def demo_attach(visitor, note_url, filename, content, content_type='application/octet-stream'):
+    """Attach a file on the demo's note page; return the reply to the upload."""
+    form = visitor.get(note_url).form('/attachments')
+    return visitor.submit(form, files={'upload': (filename, content, content_type)})
+
+
+def walk_demo(visitor, home):
+    """Add, edit, attach, search, remove and delete in the demo, and crawl every page.
+
+    Returns every reply on the way (redirects included, none followed automatically).
+    """
+    first = demo_add_note(visitor, home, title='First note', body='text')
+    visitor.submit(visitor.get(first.location + '/edit').form('/edit'), {'title': 'Edited'})
+    demo_attach(visitor, first.location, 'a.txt', b'attached', 'text/plain')
+    second = demo_add_note(visitor, home, title='Second note')
+    crawl(visitor, home)
+    first_page = visitor.get(first.location)
+    visitor.submit(first_page.form('/attachments/%s/delete' % _attachment_id(first_page)))
+    second_id = second.location.rsplit('/', 1)[-1]
+    visitor.submit(visitor.get(second.location).form('/notes/%s/delete' % second_id))
+    visitor.submit(visitor.get(home).form('/'), {'q': 'Edited'})
+    return visitor.history
+
+
+def _attachment_id(page):
+    import re
+    return re.search(r'/attachments/(\d+)/delete', page.text).group(1)
+
+
+def assert_stays_under(replies, home):
+    """Assert that every reply answered 200 or 303 and that its redirect, and every link,
+    resource and form action of its HTML, is below ``home`` (same host, same path prefix).
+
+    Returns the set of URLs checked.
+    """
+    from urllib.parse import urlsplit
+    prefix = urlsplit(home).path
+    checked = set()
+    for reply in replies:
+        assert reply.status in (200, 303), reply
+        if reply.location:
+            assert reply.location.startswith(home), 'redirect of %s leaves %s: %s' % (
+                reply.url, home, reply.location)
+        if 'text/html' not in (reply.headers.get('Content-Type') or ''):
+            continue
+        urls, forms = reply.page()
+        for tag, attribute, url in urls + [('form', 'action', form.action) for form in forms]:
+            parts = urlsplit(url)
+            assert parts.netloc == urlsplit(home).netloc and parts.path.startswith(prefix), (
+                '%s %s= on %s leaves %s: %s' % (tag, attribute, reply.url, home, url))
+            checked.add(url)
+    return checked
 
 # --------------------------------------------------- Ports and test servers ----
 # The one way the suite picks ports. free_port() asks the kernel for a port that is
@@ -422,6 +483,80 @@ def start_on_free_port(start, host='127.0.0.1', attempts=10):
     raise PortTaken('%d ports in a row were taken before the server could bind them; last: %s'
                     % (attempts, last))
 
+
+
+class ServerProcess:
+    """A server run as a subprocess in a process group of its own, output (stdout and
+    stderr) in the file ``log_path``. Stop it with :meth:`stop` (TERM) or :meth:`kill`
+    (KILL), which end the whole group: workers a server forked go with it."""
+
+    def __init__(self, command, log_path, cwd=None, env=None):
+        import subprocess
+        self.command = command
+        self.log_path = str(log_path)
+        with open(self.log_path, 'ab') as log:
+            self.process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                            stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def output(self):
+        with open(self.log_path, encoding='utf8', errors='replace') as log:
+            return log.read()
+
+    def wait_until_ready(self, check, timeout=60, interval=0.05):
+        """Wait until ``check()`` returns something true (its OSErrors count as "not yet").
+
+        Raises PortTaken if the server exited saying its port was in use, and
+        AssertionError with its output if it exited otherwise or ``timeout`` passed.
+        """
+        import time
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                output = self.output()
+                if says_address_in_use(output):
+                    raise PortTaken(output[-2000:])
+                raise AssertionError('%s exited with status %s:\n%s' % (
+                    ' '.join(map(str, self.command)), self.process.returncode, output[-5000:]))
+            try:
+                if check():
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError('%s was not ready within %.0f s:\n%s' % (
+                    ' '.join(map(str, self.command)), timeout, self.output()[-5000:]))
+            time.sleep(interval)
+
+    def _signal_group(self, signum):
+        import os
+        try:
+            os.killpg(self.process.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def stop(self, timeout=20):
+        """TERM to the process group; KILL if it has not exited within ``timeout`` seconds."""
+        import signal
+        import subprocess
+        if self.process.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
+    def kill(self):
+        """KILL the process group (a crash, as far as the server's peers can tell)."""
+        import signal
+        self._signal_group(signal.SIGKILL)
+        self.process.wait()
 
 # --------------------------------------------------- Test doubles ----
 

@@ -34,7 +34,8 @@ CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
 CHROMEDRIVER = shutil.which('chromedriver') or '/usr/bin/chromedriver'
 SUB_PATH = '/apps/notes'
 WAIT = 15  # seconds the browser may take to reach a state
-ACCENT = 'rgba(47, 111, 79, 1)'  # the header colour of examples/static/style.css, as Chromium reports it
+# The header colour of examples/static/style.css, as Chromium reports it.
+ACCENT = 'rgba(47, 111, 79, 1)'
 
 if not os.environ.get('BOTTLE_E2E'):
     pytest.skip('browser tests run with `make deploy-test` (or set BOTTLE_E2E=1 with selenium,'
@@ -92,8 +93,8 @@ def site(request, demo_app, tmp_path_factory):
     demo_app.config['sqlite.dbfile'] = str(tmp_path_factory.mktemp('browser-db') / 'notes.sqlite')
     prefix = SUB_PATH if request.param == 'sub-path' else ''
     app = mounted_at(demo_app, prefix) if prefix else demo_app
-    server = wsgiref.simple_server.make_server('127.0.0.1', 0, app, server_class=ThreadingWSGIServer,
-                                               handler_class=QuietHandler)
+    server = wsgiref.simple_server.make_server(  # port 0: the kernel picks a free one
+        '127.0.0.1', 0, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -111,8 +112,9 @@ def driver():
     profile = tempfile.mkdtemp(prefix='bottle-chromium-')
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                     '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    for argument in ('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+                     '--no-first-run', '--disable-background-networking',
+                     '--disable-component-update', '--disable-sync',
                      '--user-data-dir=' + profile, '--window-size=1200,900'):
         options.add_argument(argument)
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -183,15 +185,15 @@ class Browser:
 def _is_stale(element):
     from selenium.common.exceptions import StaleElementReferenceException
     try:
-        element.tag_name
-        return False
+        return not element.tag_name
     except StaleElementReferenceException:
         return True
 
 
 @pytest.fixture
 def browser(request, driver, site):
-    """A :class:`Browser` on ``site``; saves a screenshot and the page source when the test fails."""
+    """A :class:`Browser` on ``site``; saves a screenshot and the page source when the
+    test fails."""
     label = request.node.callspec.params['site'] if hasattr(request.node, 'callspec') else 'site'
     failed_before = request.session.testsfailed
     yield Browser(driver, site, label)
@@ -324,11 +326,13 @@ def test_following_every_link_reaches_a_working_page_under_the_site(browser, tmp
         assert browser.find('header.site').value_of_css_property('background-color') == \
             ACCENT, 'no stylesheet at %s' % url
         links = browser.driver.execute_script(
-            'return Array.from(document.querySelectorAll("a[href], link[href], img[src], form[action]"),'
+            'return Array.from(document.querySelectorAll('
+            '"a[href], link[href], img[src], form[action]"),'
             ' e => [e.tagName, e.href || e.src || e.action, e.hasAttribute("download")])')
         for tag, target, is_download in links:
             target = target.split('#')[0]
-            assert target.startswith(browser.home), '%s on %s leaves the site: %s' % (tag, url, target)
+            assert target.startswith(browser.home), '%s on %s leaves the site: %s' % (
+                tag, url, target)
             if is_download or tag in ('LINK', 'IMG'):
                 downloads.add(target)
             elif tag == 'A' and target not in seen:
@@ -336,7 +340,7 @@ def test_following_every_link_reaches_a_working_page_under_the_site(browser, tmp
     for target in downloads:
         status, _, _ = fetch(target)
         assert status == 200, target
-    assert {browser.home, browser.home + 'about', browser.home + 'api/notes', browser.home + 'api/info'} <= seen
+    assert {browser.home + path for path in ('', 'about', 'api/notes', 'api/info')} <= seen
     assert any(re.search(r'/notes/\d+/edit$', url) for url in seen)
     assert any('/attachments/' in url for url in downloads)
     browser.open('about')
