@@ -53,6 +53,9 @@ STAMP_NAME = 'requirements.stamp'
 SID_ROOT_SCRIPT = os.path.join(ROOT, '.ci', 'sid-root')
 SID_VENV_DIR = '/var/cache/bottle-test-venvs'
 SKIP_EXIT_CODE = 77
+# Seconds one test may take (pytest-timeout): far above any test's time on a loaded machine,
+# it only turns a hang into a failure with a traceback instead of a stalled run.
+TEST_TIMEOUT = 600
 # Set inside the sid root, so that the inner run knows where it is.
 INSIDE_ROOT_VARIABLE = 'BOTTLE_TEST_IN_SID_ROOT'
 
@@ -309,7 +312,7 @@ def run_pytest(minor, python, pytest_args, outcome):
     if os.path.exists(report):
         os.remove(report)
     command = [python, '-m', 'pytest', 'test/', '-q', '-p', 'no:cacheprovider',
-               '--junitxml', report, '-o', 'junit_logging=no'] + pytest_args
+               '--timeout', str(TEST_TIMEOUT), '--junitxml', report] + pytest_args
     started = time.monotonic()
     outcome.status = subprocess.run(command, cwd=ROOT, env=env).returncode
     outcome.seconds = time.monotonic() - started
