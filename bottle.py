@@ -5440,8 +5440,15 @@ class TemplateError(BottleException):
     """A template could not be found, read or rendered by the template machinery."""
 
 
-class StplSyntaxError(TemplateError):
-    """A SimpleTemplate source is not valid; the message names the template and line."""
+class StplSyntaxError(TemplateError, SyntaxError):
+    """A SimpleTemplate source is not valid; the message names the template and line.
+
+    It is a :exc:`SyntaxError` too (with ``filename``, ``lineno`` and ``text``
+    where known), so code that catches SyntaxError around compiling a
+    template keeps working.
+    """
+
+    __str__ = Exception.__str__  # the whole message, not SyntaxError's "msg (line n)"
 
 
 #: Directories searched for template files, in order.
@@ -5657,7 +5664,7 @@ class SimpleTemplate(BaseTemplate):
         try:
             return StplParser(source, syntax=self.syntax, encoding=self.encoding).translate()
         except StplSyntaxError as error:
-            raise StplSyntaxError(self._describe_syntax_error(error))
+            raise self._syntax_error_for(error) from None
 
     @cached_property
     def co(self):
@@ -5670,13 +5677,33 @@ class SimpleTemplate(BaseTemplate):
         try:
             return compile(code, self._code_filename(), 'exec', dont_inherit=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-            raise StplSyntaxError(self._describe_syntax_error(error))
+            raise self._syntax_error_for(error) from None
 
     def _code_filename(self):
         """The file name tracebacks show for this template's code."""
         if self.filename:
             return self.filename
         return '<template %s>' % (self.name,) if self.name else '<template>'
+
+    def _syntax_error_for(self, error):
+        """The StplSyntaxError to raise for ``error``: template, line and its text in the
+        message, and as the SyntaxError attributes ``filename``, ``lineno`` and ``text``."""
+        failure = StplSyntaxError(self._describe_syntax_error(error))
+        failure.filename = self.filename or self.name or '<string>'
+        failure.lineno = getattr(error, 'lineno', None)
+        failure.msg = getattr(error, 'msg', None) or str(error)
+        failure.text = self._template_line(failure.lineno)
+        return failure
+
+    def _template_line(self, lineno):
+        """The text of template line ``lineno`` (1-based), or None."""
+        if not lineno:
+            return None
+        source = self.source
+        if source is None:
+            source = _read_template_file(self.filename, self.encoding)
+        lines = source.split('\n')
+        return lines[lineno - 1].strip() if lineno <= len(lines) else ''
 
     def _describe_syntax_error(self, error):
         """The StplSyntaxError message for ``error``: template, line and its text."""
@@ -5685,12 +5712,8 @@ class SimpleTemplate(BaseTemplate):
         if not lineno:
             return 'Invalid %s: %s' % (where, error)
         message = getattr(error, 'msg', None) or str(error)
-        source = self.source
-        if source is None:
-            source = _read_template_file(self.filename, self.encoding)
-        lines = source.split('\n')
-        text = lines[lineno - 1].strip() if lineno <= len(lines) else ''
-        return 'Syntax error in %s, line %d: %s\n    %s' % (where, lineno, message, text)
+        return 'Syntax error in %s, line %d: %s\n    %s' % (where, lineno, message,
+                                                          self._template_line(lineno))
 
     def render(self, *args, **kwargs):
         """Render with the variables of the dicts ``args``, then ``kwargs`` (which win).
@@ -5835,7 +5858,44 @@ def _fstring_safe(expression):
     f-string on every supported Python: no backslash, no ``#``, no triple quote
     and no nested f-string (3.9 limits their nesting)."""
     return not ('\\' in expression or '#' in expression or "'''" in expression or
-                re.search(r'(?<!\w)[rRbB]?[fF][rRbB]?[\'"]', expression))
+                '\n' in expression or re.search(r'(?<!\w)[rRbB]?[fF][rRbB]?[\'"]', expression))
+
+
+#: The indentation of a generated line that a statement of an earlier line spans.
+_SPANNED = 'spanned'
+_TRAILING_END = re.compile(r';\s*end\Z')
+
+
+def _split_trailing_end(code):
+    """``(code, True)`` without a trailing ``; end`` if it has one, else ``(code, False)``."""
+    match = _TRAILING_END.search(code)
+    if match is None or not code[:match.start()].strip():
+        return code, False
+    return code[:match.start()].rstrip(), True
+
+
+def _has_inline_body(code):
+    """True if the compound statement ``code`` (one line, no comment) has its body on the
+    line: code after the colon that ends its header (brackets, strings, lambdas and
+    ``:=`` are told apart with the tokenizer)."""
+    import tokenize
+    depth = lambdas = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.NAME and token.string == 'lambda' and depth == 0:
+                lambdas += 1
+            elif token.type == tokenize.OP and token.string in '([{':
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ')]}':
+                depth -= 1
+            elif token.type == tokenize.OP and token.string == ':' and depth == 0:
+                if lambdas:
+                    lambdas -= 1
+                    continue
+                return bool(code[token.end[1]:].strip())
+    except (tokenize.TokenError, SyntaxError):  # incomplete code: compile() will tell
+        return False
+    return False
 
 
 class StplParser(object):
@@ -5951,13 +6011,13 @@ class StplParser(object):
                 # end of the template) removes the line break.
                 if end >= length or self._starts_code(source, end):
                     line = line[:line.rindex('\\\\')]
-            self._read_text(line)
-            self.offset = end
+            self.offset = self._read_text(line, source, end)
             self.lineno += 1
         self.flush_text()
         while self._blocks:
             self._close_block(len(self._lines))
-        self._code = '\n'.join(self._render_line(entry) for entry in self._lines) + '\n'
+        self._code = '\n'.join(self._render_line(entry) for entry in self._lines
+                               if entry is None or entry[0] is not _SPANNED) + '\n'
         return self._code
 
     def _starts_code(self, source, pos):
@@ -5971,9 +6031,15 @@ class StplParser(object):
 
     # Text -------------------------------------------------------------------
 
-    def _read_text(self, line):
-        """Queue one template text line (with its line end) for output."""
-        inline_start = self._inline_start
+    def _read_text(self, line, source=None, line_end=None):
+        """Queue one template text line (with its line end) for output.
+
+        An inline expression that the end of the line leaves open (an open
+        bracket or triple-quoted string) goes on over the lines of ``source``
+        after ``line_end``, the end of ``line`` in it. Returns the position in
+        ``source`` after the last line read.
+        """
+        inline_start, inline_end = self._inline_start, self._inline_end
         pos = 0
         has_code = False
         while True:
@@ -5982,24 +6048,70 @@ class StplParser(object):
                 break
             expr_start = found + len(inline_start)
             expr_end = self._inline_end_at(line, expr_start)
+            expression = line[expr_start:expr_end]
+            line_start = None if source is None else line_end - len(line)
+            if expr_end < 0 and line_start is not None and source.startswith(line, line_start):
+                end_in_source = self._open_inline_end(source, line_start + expr_start)
+                if end_in_source >= 0:
+                    expression = source[line_start + expr_start:end_in_source]
+                    self.lineno += expression.count('\n')
+                    if found > pos:
+                        self._text_parts.append(('text', line[pos:found]))
+                    # Go on with the rest of the line the expression ends on.
+                    newline = source.find('\n', end_in_source)
+                    line_end = len(source) if newline < 0 else newline + 1
+                    line_start = source.rfind('\n', 0, end_in_source) + 1
+                    line = source[line_start:line_end]
+                    found = expr_start = pos = 0
+                    expr_end = end_in_source - line_start
             if expr_end < 0:
                 self._text_parts.append(('text', line[pos:expr_start]))
                 pos = expr_start
                 continue
             if found > pos:
                 self._text_parts.append(('text', line[pos:found]))
-            chunk = line[expr_start:expr_end].strip()
+            chunk = expression.strip()
             if not chunk or chunk == '!':
                 raise self._syntax_error('empty inline expression %s%s%s' % (
-                    inline_start, chunk, self._inline_end))
+                    inline_start, chunk, inline_end))
             self._text_parts.append(('code', self.process_inline(chunk)))
             has_code = True
-            pos = expr_end + len(self._inline_end)
+            pos = expr_end + len(inline_end)
         if pos < len(line):
             self._text_parts.append(('text', line[pos:]))
         self._text_line = self.lineno
         if has_code:
             self.flush_text()
+        return line_end
+
+    def _open_inline_end(self, source, pos):
+        """Where an inline expression starting at ``pos`` of ``source`` ends if its first
+        line leaves it open (inside brackets or a triple-quoted string): the position of
+        the inline end token on a later line, else -1."""
+        tokens, inline_end = self._inline_tokens, self._inline_end
+        depth, scan, crossed_lines = 0, pos, False
+        while True:
+            match = tokens.search(source, scan)
+            if match is None:
+                return -1
+            token, found = match.group(), match.start()
+            if token == '\n':
+                if depth == 0:
+                    return -1  # nothing keeps the expression open
+                crossed_lines = True
+            elif depth == 0 and source.startswith(inline_end, found):
+                return found if crossed_lines else -1
+            scan = match.end()
+            if token[0] in '\'"':
+                scan = _string_end(source, scan, token)
+                crossed_lines = crossed_lines or '\n' in source[found:scan]
+            elif token in '([{':
+                depth += 1
+            elif token in ')]}':
+                if depth == 0:
+                    return -1
+                depth -= 1
+
 
     def _syntax_error(self, message):
         """A StplSyntaxError for the current line, with ``lineno`` and ``msg`` set."""
@@ -6077,7 +6189,13 @@ class StplParser(object):
         statements = '; '.join(self._output_statement(merged[start:start + 64])
                                for start in range(0, len(merged), 64))
         self._mark_body()
-        self._set_line(self._text_line, len(self._blocks), statements)
+        # An expression over several lines makes the statement as many lines long: it
+        # starts that much earlier, so that the lines after it keep their numbers.
+        extra_lines = statements.count('\n')
+        first_line = self._text_line - extra_lines
+        self._set_line(first_line, self._depth(), statements)
+        for lineno in range(first_line + 1, self._text_line + 1):
+            self._set_line(lineno, _SPANNED, '')
 
     def _output_statement(self, parts):
         """One statement appending ``parts`` (('text', str) or ('code', expression))
@@ -6180,49 +6298,74 @@ class StplParser(object):
 
     def write_code(self, line, comment=''):
         """Write one line of template Python code (``line`` without its comment,
-        ``comment`` with its ``#``) at the current indentation. A line that starts
-        a Python statement may open or close blocks: ``if``/``for``/``while``/
-        ``with``/``def``/``class``/``try`` (and ``async``, ``match``, ``case``)
-        open one, ``elif``/``else``/``except``/``finally`` continue one, ``end``
-        closes one.
+        ``comment`` with its ``#``) at the current indentation.
+
+        A line that starts a Python statement may open or close blocks:
+        ``if``/``for``/``while``/``with``/``def``/``class``/``try`` (and
+        ``async``, ``match``, ``case``) open one, ``elif``/``else``/``except``/
+        ``finally`` continue one, ``end`` closes one. A one-line block
+        (``if x: y = 1``) takes ``elif``/``else`` and ``end`` like any block but
+        does not indent the lines after it. ``; end`` at the end of a line
+        closes a block after the line's code (``for i in items: n += i; end``).
         """
         code = line.strip()
         starts_statement = not self._line_continues
         self._line_continues = self._next_line_continues
         self._next_line_continues = False
+        ends_statement = not self._line_continues
+        closes_block = False
+        if ends_statement and code != 'end':
+            code, closes_block = _split_trailing_end(code)
+        if code == 'end' and starts_statement:
+            self._end_block(comment)
+        elif not starts_statement or not code:
+            self._set_line(self.lineno, self._depth(), code, comment)
+        else:
+            self._write_statement(code, comment, single_line=ends_statement)
+        if closes_block:
+            self._end_block('')
+
+    def _write_statement(self, code, comment, single_line):
+        """Write a line that starts a statement; open or continue the block it starts."""
         lineno = self.lineno
-        if not starts_statement or not code:
-            self._set_line(lineno, len(self._blocks), code, comment)
-            return
         match = re.match(r'\w+', code)
         word = match.group() if match else ''
-        opens_with_colon = code.endswith(':')
-        if code == 'end':
-            if self._blocks:
-                kind = self._blocks[-1][0]
-                self._close_block(lineno)
-                if kind == 'case' and self._blocks and self._blocks[-1][0] == 'match':
-                    self._close_block(lineno)  # one end closes the last case and its match
-            self._set_line(lineno, None, '', comment, keep=True)
-            return
-        if word in _BLOCK_CONTINUATIONS or (word == 'case' and opens_with_colon and
-                                           self._blocks and self._blocks[-1][0] == 'case'):
-            if self._blocks:
-                self._close_block(lineno, before=True)
-            self._mark_body()
-            self._set_line(lineno, len(self._blocks), code, comment)
-            self._blocks.append([word if word == 'case' else 'block', False])
-            return
+        innermost = self._blocks[-1][0] if self._blocks else None
+        continues = word in _BLOCK_CONTINUATIONS or (
+            word == 'case' and code.endswith(':') and innermost == 'case')
+        if continues and self._blocks:
+            self._close_block(lineno, before=True)
         self._mark_body()
-        self._set_line(lineno, len(self._blocks), code, comment)
-        if word in _BLOCK_OPENERS or (word == 'async' and
-                                      (code[5:].split() or [''])[0] in ('def', 'for', 'with')):
-            self._blocks.append(['block', False])
-        elif word == 'match' and opens_with_colon:
-            self._blocks.append(['match', False])
-        elif word == 'case' and opens_with_colon and self._blocks and \
-                self._blocks[-1][0] == 'match':
-            self._blocks.append(['case', False])
+        self._set_line(lineno, self._depth(), code, comment)
+        if continues:
+            kind = 'case' if word == 'case' else 'block'
+        elif word in _BLOCK_OPENERS or (word == 'async' and
+                                        (code[5:].split() or [''])[0] in ('def', 'for', 'with')):
+            kind = 'block'
+        elif word == 'match' and code.endswith(':'):
+            kind = 'match'
+        elif word == 'case' and code.endswith(':') and innermost == 'match':
+            kind = 'case'
+        else:
+            return
+        if kind == 'block' and single_line and _has_inline_body(code):
+            self._blocks.append(['inline', True])  # its body is on the line already
+        else:
+            self._blocks.append([kind, False])
+
+    def _end_block(self, comment):
+        """``end``: close the innermost block (a ``case`` together with its ``match``)."""
+        lineno = self.lineno
+        if self._blocks:
+            kind = self._blocks[-1][0]
+            self._close_block(lineno)
+            if kind == 'case' and self._blocks and self._blocks[-1][0] == 'match':
+                self._close_block(lineno)  # one end closes the last case and its match
+        self._set_line(lineno, None, '', comment, keep=True)
+
+    def _depth(self):
+        """The indentation level of the next line: the open blocks, one-line ones aside."""
+        return sum(1 for kind, _ in self._blocks if kind != 'inline')
 
     def _mark_body(self):
         """Record that the innermost open block has a statement."""
@@ -6235,7 +6378,7 @@ class StplParser(object):
         kind, has_body = self._blocks.pop()
         if has_body:
             return
-        depth = len(self._blocks) + 1
+        depth = self._depth() + 1
         if before:
             target = lineno - 1
             entry = self._lines[target] if target < len(self._lines) else None

@@ -227,9 +227,9 @@ def test_whitespace_of_text_lines_is_kept():
     assert render('\n  lead\t\n\n%x = 1\n\ntrail  ') == '\n  lead\t\n\n\ntrail  '
 
 
-def test_one_line_if_without_end_is_not_supported():
-    with pytest.raises((bottle.StplSyntaxError, SyntaxError)):
-        render('%if True: x = 1\n{{x}}\n')
+def test_one_line_if_without_end_does_not_indent_what_follows():
+    # differs from 0.13.4: it gives an IndentationError for the text line
+    assert render('%if True: x = 1\n{{x}}\n') == '1\n'
 
 
 @pytest.mark.skipif(sys.version_info < (3, 10), reason='match statements need Python 3.10')
@@ -1192,3 +1192,109 @@ def test_cheetah_not_installed_is_a_clear_import_error(monkeypatch):
     with pytest.raises(ImportError) as info:
         bottle.cheetah_template('$x', x=1)
     assert 'Cheetah3' in str(info.value)
+
+
+# --------------------------------------------------------------------------- one-line blocks (issue 9)
+
+@pytest.mark.parametrize('x, expected', [(True, 'if'), (False, 'else')])
+def test_one_line_if_and_else_with_end(x, expected):
+    assert render('%if x: a="if"\n%else: a="else"\n%end\n{{a}}', x=x) == expected
+
+
+@pytest.mark.parametrize('x, expected', [(True, '1'), (False, '2')])
+def test_one_line_if_then_an_else_block(x, expected):
+    assert render('%if x:   a=1\n%else:\n%  a=2\n%end\n{{a}}', x=x) == expected
+
+
+def test_one_line_elif_chain():
+    source = '%if n == 1: a = "one"\n%elif n == 2: a = "two"\n%else: a = "many"\n%end\n{{a}}'
+    assert [render(source, n=n) for n in (1, 2, 3)] == ['one', 'two', 'many']
+
+
+def test_for_with_body_and_end_on_one_line():
+    assert render('%total = 0\n%for i in items: total += i; end\n{{total}}', items=[1, 2, 3]) == '6'
+
+
+def test_end_after_a_statement_closes_the_block():
+    assert render('%if x:\nyes\n% 1; end\nafter', x=False) == 'after'
+    assert render('%if x:\nyes\n% 1; end\nafter', x=True) == 'yes\nafter'
+
+
+def test_end_after_a_statement_in_a_block_tag():
+    assert render('<% for i in range(3): pass; end %>\n{{i}}') == '2'
+    assert render('<%\nfor i in range(3): pass; end\n%>\n{{i}}') == '2'
+
+
+def test_a_one_line_block_does_not_change_the_indentation_of_what_follows():
+    source = '%for i in items:\n%  if i > 1: last = i\n%  end\n{{i}}\n%end\nlast={{last}}'
+    assert render(source, items=[1, 2, 3]) == '1\n2\n3\nlast=3'
+
+
+def test_one_line_while_and_with():
+    assert render('%n = 3\n%while n: n -= 1\n%end\n{{n}}') == '0'
+    source = '%import io\n%with io.StringIO("x") as f: value = f.read()\n%end\n{{value}}'
+    assert render(source) == 'x'
+
+
+@pytest.mark.parametrize('header', [
+    'if {1: 2}[1] == 2: a = "dict"',
+    'if (lambda: 1)(): a = "lambda"',
+    'if (n := 3) > 2: a = "walrus"',
+    'if "a:b".split(":")[1:]: a = "slice"',
+    'if x[0:1]: a = "subscript"',
+])
+def test_colons_inside_the_header_do_not_end_it(header):
+    assert render('%' + header + '\n%else: a = "no"\n%end\n{{a}}', x=[1]) != 'no'
+
+
+def test_a_block_whose_header_ends_with_a_colon_is_an_ordinary_block():
+    assert render('%if x:\n  indented {{x}}\n%end\n', x=1) == '  indented 1\n'
+
+
+def test_a_word_ending_in_end_is_not_end():
+    assert render('%legend = "map"; end_of = 1\n{{legend}}') == 'map'
+
+
+# --------------------------------------------------------------------------- inline expressions over several lines (issue 9)
+
+def test_an_inline_triple_quoted_string_may_span_lines():
+    assert render("{{'''a\n'''}}b") == 'a\nb'
+
+
+def test_an_inline_call_may_span_lines_and_is_evaluated():
+    assert render("x{{ '-'.join([\n 'a',\n 'b']) }}y\nz") == 'xa-by\nz'
+
+
+def test_text_and_expressions_after_a_spanning_expression_on_its_last_line():
+    assert render("{{ max(1,\n 2) }} and {{ 'c' }}!\nnext {{ 3 }}") == '2 and c!\nnext 3'
+
+
+def test_an_unclosed_inline_start_without_open_brackets_stays_text():
+    assert render('Use {{ to start\n{{name}}', name='n') == 'Use {{ to start\nn'
+
+
+def test_errors_after_a_spanning_expression_name_the_right_line():
+    source = 'a{{ f(1,\n  2) }}b\n{{"""x\ny"""}}\n%if 1:\n{{undefined_name}}\n%end'
+    template = bottle.SimpleTemplate(source)
+    with pytest.raises(NameError) as raised:
+        template.render(f=lambda a, b: a + b)
+    assert raised.traceback[-1].lineno + 1 == 6  # pytest's line numbers are 0-based
+
+
+# --------------------------------------------------------------------------- StplSyntaxError is a SyntaxError (issue 9)
+
+def test_stpl_syntax_error_is_a_syntax_error_naming_template_and_line():
+    with pytest.raises(SyntaxError) as raised:
+        bottle.SimpleTemplate('line one\n%if x ==:\n%end\n', name='broken').co
+    error = raised.value
+    assert isinstance(error, bottle.StplSyntaxError)
+    assert isinstance(error, bottle.TemplateError)
+    assert "template 'broken'" in str(error) and 'line 2' in str(error)
+    assert error.lineno == 2
+    assert error.filename == 'broken'
+    assert error.text == '%if x ==:'
+
+
+def test_a_parser_syntax_error_is_a_syntax_error_too():
+    with pytest.raises(SyntaxError, match='empty inline expression'):
+        bottle.SimpleTemplate('a {{ }} b').co
