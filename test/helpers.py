@@ -356,8 +356,8 @@ class Visitor:
         else:
             body = urlencode([tuple(pair) for pair in values]).encode('ascii')
             content_type = 'application/x-www-form-urlencoded'
-        return self.request(form.method, form.action, body=body,
-                            headers={'Content-Type': content_type}, **options)
+        headers = dict(options.pop('headers', None) or {}, **{'Content-Type': content_type})
+        return self.request(form.method, form.action, body=body, headers=headers, **options)
 
 
 def crawl(visitor, start_url, max_pages=200):
