@@ -35,9 +35,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 FAILURES_FILE = os.path.join(os.path.dirname(HERE), 'build', 'fuzz-failures.json')
-# Requests each property gets per round, relative to one batch: the general property
-# covers the most ground, templates are the slowest (a worker process round trip).
-WEIGHTS = {'any_request': 3.0, 'templates': 0.5}
+# Examples each property gets per round, relative to one batch (any_request sends every
+# example to all routes; templates are the slowest, a worker process round trip each).
+WEIGHTS = {'templates': 0.5}
 
 
 def _settings(max_examples):
