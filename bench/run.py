@@ -3,35 +3,44 @@
 
 Usage (from the repository root; ``make bench`` runs the first line)::
 
-    python3 bench/run.py                      # everything: 5 rounds, about 5 minutes
+    python3 bench/run.py --instructions       # timed and counted, 3.11 and the newest Python
     python3 bench/run.py --quick              # one short round, to see that it all works
+    python3 bench/run.py --instructions-only  # instruction counts only: fit for a busy machine
     python3 bench/run.py --scenarios hello,json,upload --frameworks ours,falcon
+    python3 bench/run.py --pythons current,3.13,3.14
     python3 bench/run.py --ours /tmp/ref/bottle.py   # another bottle.py plays "ours"
-    python3 bench/run.py --show --rst         # the last run's table as RST, for the README
+    python3 bench/run.py --show --rst         # the last run's tables as RST, for the README
 
-What it does:
+What it does, for each Python of ``--pythons`` (default ``current,newest``: the Python running
+this script and the newest one found here; see ``bench/interpreters.py``):
 
-1. Makes (or reuses) the venv ``.venv/bench`` with the packages pinned in
+1. Makes (or reuses) the venv ``.venv/bench-X.Y`` with the packages pinned in
    ``bench/requirements.txt``; it is rebuilt only when that file (or the Python) changes.
    This script itself needs nothing but the standard library, and bottle.py gains no dependency.
 2. Self-check: every framework answers every scenario once and must send the status and body
    bytes that ``bench/scenarios.py`` prescribes (the Content-Type, and for ``cookie`` the
    Set-Cookie attributes, too; for ``notfound`` only the status). A framework that fails a
-   scenario is not timed on it and shows "n/a" with the reason under the table. A failure of any
-   framework but ours means the harness is wrong: the run goes on, but exits with status 2.
+   scenario is not measured on it and shows "n/a" with the reason under the table. A failure of
+   any framework but ours means the harness is wrong: the run goes on, but exits with status 2.
 3. Rounds: each round runs every framework in its own process (``bench/worker.py``), rotating
    their order from round to round. Requests go straight to the WSGI callable: build the
    environ, call the app, consume and close the body, no sockets. Each request scenario runs
    for ``--duration`` seconds per round, in five batches of which the fastest counts (other
    work on a shared machine only ever slows a batch down). Each upload runs in a fresh process:
-   the fastest of up to three uploads that fit in about two seconds.
-4. Import time: ``python -X importtime -c "import MODULE"``, cumulative, median of several runs
+   the fastest of up to three uploads that fit in about two seconds. The build scenario runs in
+   a fresh process too.
+4. Instructions (``--instructions``): each framework once more under
+   ``valgrind --tool=callgrind``, every scenario run at two iteration counts and the two counts
+   differenced, so that start-up cancels out (``bench/instructions.py``): instructions per
+   request, figures that do not move with the load on the machine. Two such processes run at a
+   time (``--jobs``). valgrind is installed from Debian's packages when missing and we are root.
+5. Import time: ``python -X importtime -c "import MODULE"``, cumulative, median of several runs
    (ours imported from its own path), every module loaded from a bytecode cache that a first,
-   uncounted run fills.
-5. Prints the medians as a table, each framework's figure also as a ratio to ours (its figure
-   divided by ours'), and writes everything to ``bench/results/latest.json``.
+   uncounted run fills; with ``--instructions`` also the instructions of the import.
+6. Prints the medians as a table per Python, each framework's figure also as a ratio to ours
+   (its figure divided by ours'), and writes everything to ``bench/results/latest.json``.
 
-Scenarios (``--scenarios``; ``upload`` means both uploads):
+Scenarios (``--scenarios``; ``upload`` means both uploads, ``routing`` the four route scales):
   hello       static route, short text
   dynamic     /api/resN/<id:int>, 50 such routes, the last one matches
   query       four query parameters read
@@ -40,13 +49,17 @@ Scenarios (``--scenarios``; ``upload`` means both uploads):
   form        urlencoded POST, three fields read
   cookie      one cookie read, one set with max_age and path
   template    a 20-row loop with HTML escaping (SimpleTemplate, Jinja2, or html.escape for raw)
-  route10     the last of 10 dynamic routes matches ...
-  route1000   ... and the last of 1000 (compare the two for ours: routing scale)
+  route10, route100, route1000, route10000
+              an app of N mixed routes in families of five (two static, three dynamic, such as
+              /route/r7/new and /route/r7/<id:int>/edit); the request matches the last dynamic
+              route added. Flat figures from 10 to 10,000 mean routing cost does not grow.
   upload-random, upload-text
               one multipart file part (100 MB; random bytes, or short CRLF lines with boundary
               look-alikes) copied to a sink through request.files or the framework's equivalent:
               MB/s (10**6 bytes) and growth of the process' peak RSS (MiB). The body is produced
               as a stream, never held in memory, so the memory figure is the framework's.
+  build10000  building the app of 10,000 mixed routes and answering its first request (routers
+              that compile do it then): CPU seconds, and the MiB the app then holds (tracemalloc)
   import      import time of the framework's module, in ms
 
 Frameworks (``--frameworks``): ours (``--ours``, default: bottle.py at the repository root,
@@ -56,12 +69,12 @@ ceiling).
 
 Other options: ``--rounds N`` (default 5), ``--duration SECONDS`` per request scenario and round
 (default 0.5), ``--upload-mb N`` (default 100), ``--import-runs N`` (default 15), ``--quick``
-(1 round, 0.1 s, 10 MB uploads, 3 import runs; explicit options win), ``--rst``/``--markdown``
-to print the table in that format, ``--show`` to print the table of ``bench/results/latest.json``
-without running anything.
+(1 round, 0.1 s, 10 MB uploads, 3 import runs; explicit options win), ``--iterations N1,N2``
+(requests of the two counted runs, default 20,120), ``--rst``/``--markdown`` to print the tables
+in that format, ``--show`` to print the tables of ``bench/results/latest.json`` without running
+anything.
 """
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -70,56 +83,35 @@ import subprocess
 import sys
 import tempfile
 import time
-import venv
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+import instructions
+import interpreters
 import scenarios
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
-VENV_DIR = REPO_ROOT / '.venv' / 'bench'
-REQUIREMENTS = BENCH_DIR / 'requirements.txt'
 RESULTS_FILE = BENCH_DIR / 'results' / 'latest.json'
 WORKER = BENCH_DIR / 'worker.py'
 
 FRAMEWORKS = ('ours', 'bottle', 'falcon', 'flask', 'raw')
 IMPORTED_MODULES = {'ours': 'bottle', 'bottle': 'bottle', 'falcon': 'falcon', 'flask': 'flask'}
-REQUEST_SCENARIOS = [s.name for s in scenarios.SCENARIOS if not s.upload]
-UPLOAD_SCENARIOS = [s.name for s in scenarios.SCENARIOS if s.upload]
-ALL_SCENARIOS = REQUEST_SCENARIOS + UPLOAD_SCENARIOS + ['import']
-SCENARIO_GROUPS = {'upload': UPLOAD_SCENARIOS}
+REQUEST_SCENARIOS = [s.name for s in scenarios.SCENARIOS if s.kind == 'request']
+UPLOAD_SCENARIOS = [s.name for s in scenarios.SCENARIOS if s.kind == 'upload']
+BUILD_SCENARIOS = [s.name for s in scenarios.SCENARIOS if s.kind == 'build']
+ALL_SCENARIOS = REQUEST_SCENARIOS + UPLOAD_SCENARIOS + BUILD_SCENARIOS + ['import']
+SCENARIO_GROUPS = {'upload': UPLOAD_SCENARIOS,
+                   'routing': [s.name for s in scenarios.SCENARIOS
+                               if s.routes and s.kind == 'request']}
 MEMORY_SUFFIX = ' memory'
+INSTRUCTIONS_SUFFIX = ' instr'
+NOT_MEASURED = 'not measured: '
 
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# The benchmark venv
-# Built from requirements.txt; a stamp of that file and the Python version says when to rebuild.
-
-def venv_python():
-    return VENV_DIR / ('Scripts/python.exe' if os.name == 'nt' else 'bin/python')
-
-
-def ensure_venv():
-    """The benchmark venv's Python, (re)building the venv first if it is missing or stale."""
-    python = venv_python()
-    stamp_file = VENV_DIR / 'requirements.sha256'
-    stamp = hashlib.sha256(REQUIREMENTS.read_bytes() + sys.version.encode()).hexdigest()
-    if python.exists() and stamp_file.exists() and stamp_file.read_text().strip() == stamp:
-        return python
-    log('Building %s from %s ...' % (VENV_DIR, REQUIREMENTS.name))
-    venv.EnvBuilder(clear=True, with_pip=True).create(VENV_DIR)
-    install = subprocess.run(
-        [str(python), '-m', 'pip', 'install', '--disable-pip-version-check', '--quiet',
-         '-r', str(REQUIREMENTS)], capture_output=True, text=True)
-    if install.returncode != 0:
-        sys.exit('pip could not install %s:\n%s%s' % (REQUIREMENTS, install.stdout, install.stderr))
-    stamp_file.write_text(stamp + '\n')
-    return python
 
 
 def _child_environment():
@@ -130,17 +122,22 @@ def _child_environment():
 
 # ---------------------------------------------------------------------------------------------
 # Running workers
-# One worker process per framework and round (per upload too); see worker.py.
+# One worker process per framework and round (per upload and build too); see worker.py.
 
-def run_worker(python, framework, mode, names, options, upload_size):
-    """Run worker.py; return its report, or {'error': ...} if it did not produce one."""
-    command = [str(python), str(WORKER), framework, '--mode', mode, '--scenarios', ','.join(names),
-               '--ours', str(options.ours), '--duration', str(options.duration),
-               '--upload-size', str(upload_size)]
-    timeout = 120 + 5 * options.duration * len(names) + (600 if upload_size else 0)
+def run_worker(python, framework, mode, names, options, upload_size, prefix=(), environment=None,
+               timeout=None):
+    """Run worker.py (after the command ``prefix``, such as valgrind); return its report, or
+    {'error': ...} if it did not produce one."""
+    command = [*prefix, str(python), str(WORKER), framework, '--mode', mode,
+               '--scenarios', ','.join(names), '--ours', str(options.ours),
+               '--duration', str(options.duration), '--upload-size', str(upload_size)]
+    if getattr(options, 'iterations', None):
+        command += ['--iterations', '%d,%d' % tuple(options.iterations)]
+    if timeout is None:
+        timeout = 120 + 5 * options.duration * len(names) + (600 if upload_size else 0)
     try:
         process = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                 cwd=REPO_ROOT, env=_child_environment())
+                                 cwd=REPO_ROOT, env=environment or _child_environment())
     except subprocess.TimeoutExpired:
         return {'error': 'worker timed out after %d s' % timeout}
     try:
@@ -151,19 +148,28 @@ def run_worker(python, framework, mode, names, options, upload_size):
 
 
 def self_check(python, frameworks, names, options):
-    """{framework: {scenario: error or None}} and {framework: {label, version}}."""
+    """{framework: {scenario: error or None}} and {framework: {label, version}}.
+
+    Pairs in ``scenarios.NOT_MEASURED`` are not run; their error says why.
+    """
     failures, identities = {}, {}
     for framework in frameworks:
-        report = run_worker(python, framework, 'check', names, options, 0)
+        skipped = {name: NOT_MEASURED + scenarios.NOT_MEASURED[(framework, name)]
+                   for name in names if (framework, name) in scenarios.NOT_MEASURED}
+        checked = [name for name in names if name not in skipped]
+        report = run_worker(python, framework, 'check', checked, options, 0) if checked else {}
         identities[framework] = {'label': report.get('label', framework),
                                  'version': report.get('version'),
                                  'python': report.get('python')}
         results = report.get('results', {})
-        failures[framework] = {
-            name: report.get('error') or results.get(name, {}).get('error') for name in names}
-        failed = {name: error for name, error in failures[framework].items() if error}
-        log('check %-7s %s' % (framework, 'ok' if not failed else '%d of %d scenarios failed'
-                               % (len(failed), len(names))))
+        failures[framework] = dict(skipped)
+        failures[framework].update({
+            name: report.get('error') or results.get(name, {}).get('error') for name in checked})
+        failed = {name: error for name, error in failures[framework].items()
+                  if error and name not in skipped}
+        log('check %-7s %s%s' % (framework, 'ok' if not failed else '%d of %d scenarios failed'
+                                 % (len(failed), len(checked)),
+                                 ' (%d not measured)' % len(skipped) if skipped else ''))
     return failures, identities
 
 
@@ -171,8 +177,8 @@ def time_rounds(python, frameworks, names, passed, options):
     """{(row, framework): [samples]} and {(row, framework): [errors]} over all rounds."""
     samples, errors = {}, {}
     request_names = [name for name in names if name in REQUEST_SCENARIOS]
-    upload_names = [name for name in names if name in UPLOAD_SCENARIOS]
-    groups = [group for group in [request_names] + [[name] for name in upload_names] if group]
+    alone = [name for name in names if name in UPLOAD_SCENARIOS + BUILD_SCENARIOS]
+    groups = [group for group in [request_names] + [[name] for name in alone] if group]
     upload_size = int(options.upload_mb * 10**6)
     for round_index in range(options.rounds):
         shift = round_index % len(frameworks)
@@ -199,8 +205,86 @@ def _collect(report, framework, names, samples, errors):
             errors.setdefault((name, framework), []).append(result['error'])
             continue
         samples.setdefault((name, framework), []).append(result['rate'])
-        if name in UPLOAD_SCENARIOS and result.get('memory') is not None:
+        if result.get('memory') is not None:
             samples.setdefault((name + MEMORY_SUFFIX, framework), []).append(result['memory'])
+
+
+# ---------------------------------------------------------------------------------------------
+# Instruction counts
+# One worker per framework under callgrind (bench/instructions.py), two at a time.
+
+def count_instructions(python, frameworks, names, passed, options, valgrind):
+    """{(row, framework): [instructions]} and {(row, framework): [errors]}.
+
+    The build scenario goes first: its app then serves the routing scenario of as many routes.
+    """
+    ordered = ([name for name in names if name in BUILD_SCENARIOS]
+               + [name for name in names if name not in BUILD_SCENARIOS])
+    environment = instructions.counting_environment(_child_environment())
+
+    def count(framework):
+        wanted = [name for name in ordered if passed(framework, name)]
+        if not wanted:
+            return framework, wanted, {}, {}
+        started = time.perf_counter()
+        with instructions.temporary_directory() as directory:
+            out_file = Path(directory) / 'callgrind.out'
+            report = run_worker(python, framework, 'count', wanted, options, 0,
+                                prefix=instructions.callgrind_command(valgrind, out_file),
+                                environment=environment, timeout=3600)
+            dumps = instructions.dump_files(out_file)
+            values, problems = {}, {}
+            for name in wanted:
+                result = report.get('results', {}).get(name) or {
+                    'error': report.get('error', 'no result')}
+                try:
+                    if 'error' in result:
+                        raise ValueError(result['error'])
+                    values[name] = instructions.per_unit(result, dumps)[0]
+                except ValueError as error:
+                    problems[name] = str(error)
+        log('  %-7s counted %d scenarios in %.0f s' % (framework, len(wanted),
+                                                      time.perf_counter() - started))
+        return framework, wanted, values, problems
+
+    samples, errors = {}, {}
+    log('instructions: %d frameworks under callgrind, %d at a time'
+        % (len(frameworks), options.jobs))
+    with ThreadPoolExecutor(max_workers=options.jobs) as pool:
+        for framework, _wanted, values, problems in pool.map(count, frameworks):
+            for name, value in values.items():
+                samples[(name + INSTRUCTIONS_SUFFIX, framework)] = [value]
+            for name, problem in problems.items():
+                errors[(name + INSTRUCTIONS_SUFFIX, framework)] = [problem]
+    return samples, errors
+
+
+def count_imports(python, frameworks, options, valgrind):
+    """{('import instr', framework): [instructions]}: ``import MODULE`` under callgrind, between
+    two marks, the bytecode cache filled by a first, native run."""
+    samples, errors = {}, {}
+    environment = instructions.counting_environment(_child_environment())
+    environment.pop('PYTHONDONTWRITEBYTECODE', None)
+    with instructions.temporary_directory() as directory:
+        environment['PYTHONPYCACHEPREFIX'] = os.path.join(directory, 'pycache')
+        for framework in (name for name in frameworks if name in IMPORTED_MODULES):
+            code = 'import os, sys\n'
+            if framework == 'ours':
+                code += 'sys.path.insert(0, %r)\n' % str(options.ours.parent)
+            code += 'os.getloadavg()\nimport %s\nos.getloadavg()\n' % IMPORTED_MODULES[framework]
+            out_file = Path(directory) / ('%s.out' % framework)
+            key = ('import' + INSTRUCTIONS_SUFFIX, framework)
+            try:
+                subprocess.run([str(python), '-c', code], check=True, capture_output=True,
+                               cwd=directory, env=environment, timeout=120)
+                subprocess.run(instructions.callgrind_command(valgrind, out_file)
+                               + [str(python), '-c', code], check=True, capture_output=True,
+                               cwd=directory, env=environment, timeout=1200)
+                dumps = instructions.dump_files(out_file)
+                samples[key] = [instructions.total_instructions(dumps[2])]
+            except (subprocess.SubprocessError, OSError, KeyError, ValueError) as error:
+                errors[key] = ['counting the import failed: %s' % error]
+    return samples, errors
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,17 +370,30 @@ def _load_average():
         return None
 
 
-def build_rows(names, frameworks, samples, errors):
+def _figures(name, timed, counted):
+    """[(row key, unit, higher is better)] of scenario ``name``."""
+    figures = []
+    if timed:
+        if name in UPLOAD_SCENARIOS:
+            figures += [(name, 'MB/s', True), (name + MEMORY_SUFFIX, 'MiB peak RSS growth', False)]
+        elif name in BUILD_SCENARIOS:
+            figures += [(name, 's CPU', False), (name + MEMORY_SUFFIX, 'MiB held', False)]
+        elif name == 'import':
+            figures += [(name, 'ms', False)]
+        else:
+            figures += [(name, 'req/s', True)]
+    if counted:
+        unit = ('instr/B' if name in UPLOAD_SCENARIOS
+                else 'M instr' if name in BUILD_SCENARIOS or name == 'import' else 'instr/req')
+        figures.append((name + INSTRUCTIONS_SUFFIX, unit, False))
+    return figures
+
+
+def build_rows(names, frameworks, samples, errors, timed=True, counted=False):
     """The report's rows: one per scenario and figure, values per framework with their ratio."""
     rows = []
     for name in names:
-        if name in UPLOAD_SCENARIOS:
-            figures = [(name, 'MB/s', True), (name + MEMORY_SUFFIX, 'MiB peak RSS growth', False)]
-        elif name == 'import':
-            figures = [(name, 'ms', False)]
-        else:
-            figures = [(name, 'req/s', True)]
-        for key, unit, higher_is_better in figures:
+        for key, unit, higher_is_better in _figures(name, timed, counted):
             values = {}
             for framework in frameworks:
                 if name == 'import' and framework not in IMPORTED_MODULES:
@@ -305,10 +402,14 @@ def build_rows(names, frameworks, samples, errors):
                 found = samples.get((key, framework), [])
                 if key.endswith(MEMORY_SUFFIX):
                     found = [value / 2**20 for value in found]
+                if unit == 'M instr':
+                    found = [value / 10**6 for value in found]
                 value = {'samples': found}
                 if found:
                     value['median'] = statistics.median(found)
                 problems = errors.get((key.replace(MEMORY_SUFFIX, ''), framework))
+                if not problems and not found:  # e.g. a failed self-check: no figure at all
+                    problems = errors.get((name, framework))
                 if problems:
                     value['errors'] = problems
                 values[framework] = value
@@ -336,14 +437,18 @@ def table(report):
 
     for row in report['rows']:
         cells = [row['scenario'], row['unit']]
-        scenario = row['scenario'].replace(MEMORY_SUFFIX, '')
+        scenario = row['scenario'].replace(MEMORY_SUFFIX, '').replace(INSTRUCTIONS_SUFFIX, '')
         for framework in frameworks:
             value = row['values'][framework]
             label = report['frameworks'][framework]['label']
             if value.get('not_applicable'):
                 cells.append('-')
             elif 'median' not in value:
-                message = 'n/a (error: %s)' % (value.get('errors') or ['not measured'])[0]
+                error = (value.get('errors') or ['not measured'])[0]
+                if NOT_MEASURED in error:
+                    message = error[error.index(NOT_MEASURED):]
+                else:
+                    message = 'n/a (error: %s)' % error
                 cells.append('n/a [%d]' % note_number(label, message, scenario))
             else:
                 cell = _format_number(value['median'], row['unit'])
@@ -364,6 +469,10 @@ def table(report):
 def _format_number(number, unit):
     if unit == 'req/s':
         return '{:,.0f}'.format(number)
+    if unit == 'instr/req':
+        return '{:,.1f}k'.format(number / 1000)
+    if unit in ('instr/B', 's CPU'):
+        return '{:,.2f}'.format(number)
     return '{:,.1f}'.format(number)
 
 
@@ -371,10 +480,16 @@ def caption(report):
     machine = report['machine']
     settings = report['settings']
     rounds = settings['rounds']
+    parts = []
+    if settings.get('timed', True):
+        parts.append('medians of %d rounds' % rounds if rounds > 1 else 'a single round')
+    if settings.get('instructions'):
+        parts.append('instructions counted by callgrind (requests: %d and %d, differenced)'
+                     % tuple(settings['iterations']))
     return ('%s, one run on a shared machine: %s cores (%s), %s; %s. '
             'In brackets: each framework\'s figure divided by ours.'
             % (report['date'][:10], machine['cores'], machine['cpu_model'], machine['python'],
-               'medians of %d rounds' % rounds if rounds > 1 else 'a single round'))
+               '; '.join(parts)))
 
 
 def format_plain(header, lines):
@@ -415,6 +530,17 @@ def print_report(report, style):
                   '%d. %s' % (number, note))
 
 
+def print_results(results, style):
+    """Every Python's table of a results file (older files hold one report)."""
+    reports = results.get('reports', [results] if 'rows' in results else [])
+    for index, report in enumerate(reports):
+        if index:
+            print()
+        print_report(report, style)
+    for note in results.get('notes', []):
+        print('note: ' + note)
+
+
 # ---------------------------------------------------------------------------------------------
 # Command line
 
@@ -422,17 +548,30 @@ def parse_arguments(argv):
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
         epilog='See the docstring at the top of bench/run.py for what is measured and how.')
+    parser.add_argument('--pythons', default='current,newest',
+                        help='comma-separated: current, newest, a version such as 3.13, or a '
+                             'path (default current,newest)')
     parser.add_argument('--rounds', type=int, help='rounds of all frameworks (default 5)')
     parser.add_argument('--duration', type=float,
                         help='seconds per request scenario and round (default 0.5)')
     parser.add_argument('--upload-mb', type=float, help='size of the uploaded file (default 100)')
     parser.add_argument('--import-runs', type=int, help='import time runs (default 15)')
     parser.add_argument('--scenarios', default=','.join(ALL_SCENARIOS),
-                        help='comma-separated, from: %s, upload' % ', '.join(ALL_SCENARIOS))
+                        help='comma-separated, from: %s, upload, routing'
+                             % ', '.join(ALL_SCENARIOS))
     parser.add_argument('--frameworks', default=','.join(FRAMEWORKS),
                         help='comma-separated, from: %s' % ', '.join(FRAMEWORKS))
     parser.add_argument('--quick', action='store_true',
                         help='1 round of 0.1 s, 10 MB uploads, 3 import runs')
+    counting = parser.add_mutually_exclusive_group()
+    counting.add_argument('--instructions', action='store_true',
+                          help='also count instructions per request with callgrind')
+    counting.add_argument('--instructions-only', action='store_true',
+                          help='count instructions, time nothing (unaffected by machine load)')
+    parser.add_argument('--iterations', default='20,120',
+                        help='requests in the two counted runs (default 20,120)')
+    parser.add_argument('--jobs', type=int, default=2,
+                        help='callgrind processes at a time (default 2)')
     parser.add_argument('--ours', default=str(REPO_ROOT / 'bottle.py'),
                         help='the bottle.py that is ours (default: the repository root\'s)')
     style = parser.add_mutually_exclusive_group()
@@ -441,7 +580,9 @@ def parse_arguments(argv):
     style.add_argument('--markdown', dest='style', action='store_const', const='markdown',
                        help='print the table as Markdown')
     parser.add_argument('--show', action='store_true',
-                        help='print the table of bench/results/latest.json; run nothing')
+                        help='print the tables of bench/results/latest.json; run nothing')
+    parser.add_argument('--results-file', type=Path, default=RESULTS_FILE,
+                        help='where the results go (default bench/results/latest.json)')
     options = parser.parse_args(argv)
     defaults = ({'rounds': 1, 'duration': 0.1, 'upload_mb': 10, 'import_runs': 3} if options.quick
                 else {'rounds': 5, 'duration': 0.5, 'upload_mb': 100, 'import_runs': 15})
@@ -453,8 +594,16 @@ def parse_arguments(argv):
     options.scenario_names = _parse_list(parser, 'scenario', options.scenarios, ALL_SCENARIOS,
                                          SCENARIO_GROUPS)
     options.framework_names = _parse_list(parser, 'framework', options.frameworks, FRAMEWORKS, {})
-    if options.rounds < 1 or options.duration <= 0 or options.upload_mb <= 0:
-        parser.error('--rounds, --duration and --upload-mb must be positive')
+    if options.rounds < 1 or options.duration <= 0 or options.upload_mb <= 0 or options.jobs < 1:
+        parser.error('--rounds, --duration, --upload-mb and --jobs must be positive')
+    try:
+        options.iterations = tuple(int(part) for part in options.iterations.split(','))
+    except ValueError:
+        options.iterations = ()
+    if len(options.iterations) != 2 or not 0 < options.iterations[0] < options.iterations[1]:
+        parser.error('--iterations must be N1,N2 with 0 < N1 < N2')
+    options.timed = not options.instructions_only
+    options.counted = options.instructions or options.instructions_only
     return options
 
 
@@ -474,24 +623,24 @@ def _parse_list(parser, kind, text, known, groups):
     return [name for name in known if name in wanted]
 
 
-def run(options):
-    """Run the benchmark; return (report, whether the self-check found a harness error)."""
+def run_on(interpreter, options, valgrind):
+    """Run the benchmark on one Python; return (report, whether the self-check found a harness
+    error)."""
     started = time.perf_counter()
     load_at_start = _load_average()
-    if load_at_start is not None and load_at_start > 0.5:
-        log('warning: load average %.2f: other work is running, the figures will be noisy'
-            % load_at_start)
-    python = ensure_venv()
+    log('=== Python %s (%s: %s)' % (interpreter.version, interpreter.origin,
+                                    interpreter.executable))
+    python = interpreters.ensure_venv(interpreter, log)
     frameworks, names = options.framework_names, options.scenario_names
-    if 'ours' in frameworks and not options.ours.exists():
-        log('warning: %s does not exist; ours will show n/a' % options.ours)
     checked = [name for name in names if name != 'import']
     failures, identities = self_check(python, frameworks, checked, options)
     harness_error = False
     errors = {}
     for framework in frameworks:
         for name, error in failures[framework].items():
-            if error:
+            if error and error.startswith(NOT_MEASURED):
+                errors[(name, framework)] = [error]
+            elif error:
                 errors[(name, framework)] = ['self-check: ' + error]
                 harness_error = harness_error or framework != 'ours'
                 log('  %s, %s: %s' % (framework, name, error))
@@ -499,10 +648,24 @@ def run(options):
     def passed(framework, name):
         return not failures[framework].get(name)
 
-    samples, timing_errors = time_rounds(python, frameworks, checked, passed, options)
-    for key, problems in timing_errors.items():
-        errors.setdefault(key, []).extend(problems)
-    if 'import' in names:
+    samples = {}
+    if options.timed:
+        samples, timing_errors = time_rounds(python, frameworks, checked, passed, options)
+        for key, problems in timing_errors.items():
+            errors.setdefault(key, []).extend(problems)
+    counted = options.counted and valgrind is not None
+    if counted:
+        count_started = time.perf_counter()
+        counts, count_errors = count_instructions(python, frameworks, checked, passed, options,
+                                                  valgrind)
+        samples.update(counts)
+        errors.update(count_errors)
+        if 'import' in names:
+            counts, count_errors = count_imports(python, frameworks, options, valgrind)
+            samples.update(counts)
+            errors.update(count_errors)
+        log('instructions counted in %.0f s' % (time.perf_counter() - count_started))
+    if 'import' in names and options.timed:
         log('import time, %d runs' % options.import_runs)
         import_samples, import_errors = import_times(python, frameworks, options)
         for framework, values in import_samples.items():
@@ -511,35 +674,116 @@ def run(options):
             errors[('import', framework)] = problems
 
     python_version = next((identity['python'] for identity in identities.values()
-                           if identity.get('python')), platform.python_version())
+                           if identity.get('python')), interpreter.version)
     report = {
         'date': datetime.now(timezone.utc).isoformat(timespec='seconds'),
         'machine': dict(machine_description(python_version),
                         load_average={'start': load_at_start, 'end': _load_average()}),
+        'interpreter': {'executable': interpreter.executable, 'origin': interpreter.origin,
+                        'build': interpreter.build},
         'settings': {'rounds': options.rounds, 'duration': options.duration,
                      'upload_mb': options.upload_mb, 'import_runs': options.import_runs,
                      'quick': options.quick, 'ours': str(options.ours),
-                     'scenarios': names, 'frameworks': frameworks},
+                     'scenarios': names, 'frameworks': frameworks,
+                     'timed': options.timed, 'instructions': counted,
+                     'iterations': list(options.iterations)},
         'frameworks': identities,
-        'rows': build_rows(names, frameworks, samples, errors),
+        'rows': build_rows(names, frameworks, samples, errors, options.timed, counted),
         'runtime_seconds': round(time.perf_counter() - started, 1),
     }
     return report, harness_error
 
 
+def run_in_root(interpreter, options):
+    """Run this script inside the Debian sid root for ``interpreter`` (see interpreters.py);
+    return (its reports, notes, whether it found a harness error). Its tables go to stderr."""
+    log('=== Python %s in the Debian sid root %s' % (interpreter.version, interpreter.root))
+    results_file = RESULTS_FILE.parent / ('sid-root-%s.json' % interpreter.minor)
+    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    if results_file.exists():
+        results_file.unlink()
+    arguments = [str(BENCH_DIR / 'run.py'), '--pythons', 'current',
+                 '--results-file', str(results_file),
+                 '--rounds', str(options.rounds), '--duration', str(options.duration),
+                 '--upload-mb', str(options.upload_mb), '--import-runs', str(options.import_runs),
+                 '--scenarios', ','.join(options.scenario_names),
+                 '--frameworks', ','.join(options.framework_names),
+                 '--iterations', '%d,%d' % tuple(options.iterations), '--jobs', str(options.jobs),
+                 '--ours', str(options.ours)]
+    if options.instructions_only:
+        arguments.append('--instructions-only')
+    elif options.instructions:
+        arguments.append('--instructions')
+    with interpreters.RootLock(interpreter.root, log):
+        command = interpreters.root_command(interpreter, arguments, [options.ours.parent])
+        status = subprocess.run(command, stdout=sys.stderr).returncode
+    try:
+        results = json.loads(results_file.read_text())
+    except (OSError, ValueError):
+        note = ('Python %s in the sid root: the run inside it failed (status %d; its output is '
+                'above)' % (interpreter.version, status))
+        log('note: ' + note)
+        return [], [note], False
+    return results['reports'], results.get('notes', []), status == 2
+
+
+def run(options):
+    """Run the benchmark on every Python chosen; return (results, harness error found)."""
+    started = time.perf_counter()
+    load_at_start = _load_average()
+    if options.timed and load_at_start is not None and load_at_start > 0.5:
+        log('warning: load average %.2f: other work is running, the timed figures will be noisy'
+            ' (instruction counts are not affected)' % load_at_start)
+    if 'ours' in options.framework_names and not options.ours.exists():
+        log('warning: %s does not exist; ours will show n/a' % options.ours)
+    chosen, notes = interpreters.select(options.pythons)
+    for note in notes:
+        log('note: ' + note)
+    valgrind = None
+    if options.counted:
+        valgrind = instructions.ensure_valgrind(log)
+        if valgrind is None:
+            notes.append('instructions not counted: valgrind is missing and could not be '
+                         'installed (apt-get install valgrind, as root)')
+            log('note: ' + notes[-1])
+    reports, harness_error = [], False
+    for interpreter in chosen:
+        if interpreter.root:
+            found_reports, found_notes, found_error = run_in_root(interpreter, options)
+            reports += found_reports
+            notes += found_notes
+            harness_error = harness_error or found_error
+            continue
+        try:
+            report, found_error = run_on(interpreter, options, valgrind)
+        except RuntimeError as error:  # the venv could not be built
+            notes.append('Python %s skipped: %s' % (interpreter.version, error))
+            log('note: ' + notes[-1])
+            continue
+        reports.append(report)
+        harness_error = harness_error or found_error
+    results = {'reports': reports, 'notes': notes,
+               'runtime_seconds': round(time.perf_counter() - started, 1)}
+    return results, harness_error
+
+
 def main(argv=None):
     options = parse_arguments(argv)
+    results_file = options.results_file
     if options.show:
-        if not RESULTS_FILE.exists():
-            sys.exit('No results yet: %s is missing; run the benchmark first.' % RESULTS_FILE)
-        print_report(json.loads(RESULTS_FILE.read_text()), options.style)
+        if not results_file.exists():
+            sys.exit('No results yet: %s is missing; run the benchmark first.' % results_file)
+        print_results(json.loads(results_file.read_text()), options.style)
         return 0
-    report, harness_error = run(options)
-    RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_FILE.write_text(json.dumps(report, indent=2) + '\n')
-    print_report(report, options.style)
+    results, harness_error = run(options)
+    if not results['reports']:
+        print_results(results, options.style)
+        return 1
+    results_file.parent.mkdir(parents=True, exist_ok=True)
+    results_file.write_text(json.dumps(results, indent=2) + '\n')
+    print_results(results, options.style)
     print()
-    print('Ran in %.0f s; results in %s' % (report['runtime_seconds'], RESULTS_FILE))
+    print('Ran in %.0f s; results in %s' % (results['runtime_seconds'], results_file))
     if harness_error:
         log('error: a framework other than ours failed the self-check: the harness needs fixing')
         return 2

@@ -72,9 +72,43 @@ def resource_text(index, item_id):
     return 'res%d:%d' % (index, item_id)
 
 
-def routing_path(route_count):
-    """The request path of the routing scenario: the last of ``route_count`` dynamic routes."""
-    return '/route/res%d/%d' % (route_count - 1, ROUTING_ID)
+# The routing-scale apps: ``route_count`` routes in families of five, each family a resource
+# ``r<family>`` with two static and three dynamic routes. ``ROUTE_KINDS`` gives each kind's rule
+# in Bottle's syntax (with ``{family}`` to fill in) and what it answers; apps/ translate the rule
+# into their framework's syntax. Among any number of routes the request matches the last family's
+# ``/<id:int>/edit`` route, the last dynamic route added: a router that tries routes in order
+# reaches it last.
+ROUTE_FAMILY_SIZE = 5
+ROUTE_KINDS = (
+    ('static', '/route/r{family}', ()),
+    ('static', '/route/r{family}/new', ()),
+    ('dynamic', '/route/r{family}/tag/<tag>', ('tag',)),
+    ('dynamic', '/route/r{family}/<id:int>', ('id',)),
+    ('dynamic', '/route/r{family}/<id:int>/edit', ('id',)),
+)
+ROUTED_KIND = 4
+ROUTE_COUNTS = (10, 100, 1000, 10000)
+BUILD_ROUTE_COUNT = 10000
+
+
+def route_table(route_count):
+    """[(kind index, family, Bottle rule)] of a routing app of ``route_count`` routes."""
+    return [(index % ROUTE_FAMILY_SIZE, index // ROUTE_FAMILY_SIZE,
+             ROUTE_KINDS[index % ROUTE_FAMILY_SIZE][1].format(family=index // ROUTE_FAMILY_SIZE))
+            for index in range(route_count)]
+
+
+def route_answer(kind, family, **arguments):
+    """What route ``kind`` of ``family`` answers, given its arguments (already converted)."""
+    return 'r%d:%d:%s' % (family, kind, ','.join(str(arguments[name])
+                                                  for name in ROUTE_KINDS[kind][2]))
+
+
+def routing_request(route_count):
+    """(path, expected body) of the routing scenario among ``route_count`` routes."""
+    family = route_count // ROUTE_FAMILY_SIZE - 1
+    return ('/route/r%d/%d/edit' % (family, ROUTING_ID),
+            route_answer(ROUTED_KIND, family, id=ROUTING_ID).encode())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,8 +121,10 @@ class Scenario:
 
     ``expected_body`` None means any body; ``expected_type`` None means any Content-Type.
     ``expected_cookie`` is (name, value, max_age, path) of a cookie the response must set.
-    ``routes`` is 0 for the main app and N for an app of N dynamic routes only. ``upload`` names
-    the upload body ('random' or 'text') of a multipart upload scenario, else it is empty.
+    ``routes`` is 0 for the main app and N for the routing app of N routes (see
+    :func:`route_table`). ``upload`` names the upload body ('random' or 'text') of a multipart
+    upload scenario, else it is empty. ``build`` is N for the scenario that measures building
+    the routing app of N routes (and answering its first request), else 0.
     """
     name: str
     unit: str
@@ -103,6 +139,12 @@ class Scenario:
     expected_cookie: tuple = None
     routes: int = 0
     upload: str = ''
+    build: int = 0
+
+    @property
+    def kind(self):
+        """'request', 'upload' or 'build'."""
+        return 'upload' if self.upload else 'build' if self.build else 'request'
 
 
 def _request_scenarios():
@@ -126,16 +168,29 @@ def _request_scenarios():
         Scenario('template', 'req/s', path='/template',
                  expected_body=render_rows(TEMPLATE_ROWS).encode()),
     ]
-    for route_count in (10, 1000):
-        scenarios.append(Scenario(
-            'route%d' % route_count, 'req/s', path=routing_path(route_count), routes=route_count,
-            expected_body=resource_text(route_count - 1, ROUTING_ID).encode()))
+    for route_count in ROUTE_COUNTS:
+        path, answer = routing_request(route_count)
+        scenarios.append(Scenario('route%d' % route_count, 'req/s', path=path,
+                                  routes=route_count, expected_body=answer))
     return scenarios
+
+
+# (framework, scenario) pairs that are not run, with the reason shown under the table.
+_SLOW_ROUTER = ('Bottle 0.13.4 takes minutes of CPU to add 10,000 routes (stopped after six; '
+                '1,000 take about 2 s): its router recompiles as routes are added')
+NOT_MEASURED = {('bottle', 'route%d' % BUILD_ROUTE_COUNT): _SLOW_ROUTER,
+                ('bottle', 'build%d' % BUILD_ROUTE_COUNT): _SLOW_ROUTER}
+
+
+def _build_scenario():
+    path, answer = routing_request(BUILD_ROUTE_COUNT)
+    return Scenario('build%d' % BUILD_ROUTE_COUNT, 's CPU', path=path, expected_body=answer,
+                    routes=BUILD_ROUTE_COUNT, build=BUILD_ROUTE_COUNT)
 
 
 SCENARIOS = _request_scenarios() + [
     Scenario('upload-%s' % kind, 'MB/s', method='POST', path='/upload', upload=kind)
-    for kind in ('random', 'text')]
+    for kind in ('random', 'text')] + [_build_scenario()]
 SCENARIOS_BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
 
 

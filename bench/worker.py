@@ -3,8 +3,9 @@
 run.py starts this inside the benchmark venv, one process per framework and round (and one per
 upload, so that memory figures start from a fresh process)::
 
-    worker.py FRAMEWORK --mode check|time --scenarios NAME,... [--ours PATH]
-              [--duration SECONDS] [--upload-size BYTES]
+    worker.py FRAMEWORK --mode check|time|count|cprofile|trace --scenarios NAME,... [--ours PATH]
+              [--duration SECONDS] [--upload-size BYTES] [--iterations N1,N2]
+              [--profile-dir DIR]
 
 FRAMEWORK is ours, bottle, falcon, flask or raw. The requests go straight to the WSGI callable:
 build the environ, call the app, consume and close the body; no sockets. The one line on stdout:
@@ -12,10 +13,29 @@ build the environ, call the app, consume and close the body; no sockets. The one
     {"framework": ..., "label": ..., "version": ..., "python": ...,
      "results": {NAME: {"rate": ...} or {"rate": ..., "memory": ...} or {"error": "..."}}}
 
-``rate`` is requests per second, or MB/s (10**6 bytes) for uploads; ``memory`` is the growth of
-peak RSS in bytes while the upload ran. In check mode a result is {"ok": true} or {"error": ...}.
+Modes:
+
+- ``check``: a result is {"ok": true} or {"error": ...}.
+- ``time``: ``rate`` is requests per second, MB/s (10**6 bytes) for uploads, or CPU seconds for
+  the build scenario; ``memory`` is the growth of peak RSS in bytes while an upload ran, or the
+  bytes a built routing app holds (tracemalloc, after its first request).
+- ``count``: run under ``valgrind --tool=callgrind --dump-before=getloadavg`` (instructions.py
+  does): every call of :func:`mark` makes callgrind write the instructions counted since the last
+  one. Each request scenario is warmed up, then run N1 times and N2 times, a mark after each;
+  a result is {"dumps": [d1, d2], "counts": [N1, N2]}: the numbers of the dumps holding those two
+  runs (dump 1 is the first mark) and their sizes. Their difference divided by N2 - N1 is the
+  instructions per request with everything said once per run (the marks, the loop) cancelled.
+  Uploads do the same with two upload sizes (counts in bytes); the build scenario has one dump
+  ({"dumps": [d], "counts": [1]}): building the app and its first request.
+- ``cprofile``: warm up, then N2 requests under cProfile; the stats go to
+  ``DIR/FRAMEWORK-NAME.prof`` and a result is {"profile": path}.
+- ``trace`` (ours or bottle, Python 3.12+, under callgrind like ``count``): warm up, then N1
+  requests with a mark at every entry into and exit from a function of the framework's module
+  (sys.monitoring, so nothing else slows down); the result lists the events, and hotspots.py
+  turns the dumps between them into instructions per Python function.
 """
 import argparse
+import cProfile
 import gc
 import http.cookies
 import importlib.metadata
@@ -26,6 +46,8 @@ import os
 import platform
 import sys
 import time
+import tracemalloc
+import types
 from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
@@ -35,6 +57,9 @@ import scenarios as s
 FRAMEWORKS = ('ours', 'bottle', 'falcon', 'flask', 'raw')
 CHECK_UPLOAD_SIZE = 3 * 10**6 + 7  # crosses every framework's buffer sizes; odd on purpose
 WARMUP_UPLOAD_SIZE = 10**6
+COUNT_WARMUP = 50  # requests before the counted runs: enough for every interpreter's
+                   # specialisation and for caches filled on first use
+COUNT_UPLOAD_SIZES = (2 * 10**6, 6 * 10**6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,7 +91,12 @@ def load_framework(name, ours_path):
     if name == 'falcon':
         from apps import falcon_app as module
         version = importlib.metadata.version('falcon')
-        return Framework('Falcon ' + version, version, module.create_app, module.create_routing_app)
+        try:
+            import falcon.cyutil.uri  # noqa: F401  (compiled helpers of the binary wheels)
+        except ImportError:
+            version += ' (pure Python: no compiled falcon.cyutil)'
+        return Framework('Falcon ' + version.split()[0], version, module.create_app,
+                         module.create_routing_app)
     if name == 'flask':
         from apps import flask_app as module
         version = importlib.metadata.version('flask')
@@ -109,6 +139,11 @@ class _Apps:
         if isinstance(app, Exception):
             raise RuntimeError('building the app failed: ' + describe(app))
         return app
+
+    def remember(self, scenario, app):
+        """Keep ``app`` as the app of ``scenario``'s routes (the build scenario's app serves
+        the routing scenario of as many routes: building it twice under callgrind is slow)."""
+        self._built.setdefault(scenario.routes, app)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,21 +232,16 @@ def _check_cookie(headers, name, value, max_age, path):
 # Timing
 # Requests per second over a fixed duration; MB/s and peak memory growth for one upload.
 
-def time_requests(app, scenario, duration, batches=5):
-    """Requests per second answering ``scenario``: the best of ``batches`` batches of requests
-    that take about ``duration`` seconds together.
-
-    The best rather than the mean, because on a shared machine other work only ever slows a batch
-    down; run.py takes the median of these over its rounds.
-    """
+def request_loop(app, scenario):
+    """A function that sends ``scenario``'s request to ``app`` a given number of times, the way
+    a server would: a fresh environ and input stream each, the body consumed and closed."""
     environ = s.make_environ(scenario)
     body = scenario.body
 
     def start_response(status, headers, exc_info=None):
         return _discard
 
-    def run(count):
-        start = time.perf_counter()
+    def requests(count):
         for _ in repeat(None, count):
             request_environ = environ.copy()
             request_environ['wsgi.input'] = io.BytesIO(body)
@@ -220,6 +250,22 @@ def time_requests(app, scenario, duration, batches=5):
                 pass
             if hasattr(result, 'close'):
                 result.close()
+
+    return requests
+
+
+def time_requests(app, scenario, duration, batches=5):
+    """Requests per second answering ``scenario``: the best of ``batches`` batches of requests
+    that take about ``duration`` seconds together.
+
+    The best rather than the mean, because on a shared machine other work only ever slows a batch
+    down; run.py takes the median of these over its rounds.
+    """
+    requests = request_loop(app, scenario)
+
+    def run(count):
+        start = time.perf_counter()
+        requests(count)
         return time.perf_counter() - start
 
     batch_duration = duration / batches
@@ -262,6 +308,189 @@ def time_upload(app, scenario, size, attempts=3, budget=2.0):
     return size / 10**6 / min(timings), growth
 
 
+def build_routing_app(framework, scenario):
+    """Build the routing app of ``scenario.build`` routes and answer its first request (some
+    routers compile on first use); the app, or AssertionError for a wrong answer."""
+    app = framework.create_routing_app(scenario.build)
+    status, _headers, content = call_once(app, s.make_environ(scenario), s.make_body(scenario))
+    if not status.startswith('200') or content != scenario.expected_body:
+        raise AssertionError('first request answered %r %s, expected 200 %s' % (
+            status, _excerpt(content), _excerpt(scenario.expected_body)))
+    return app
+
+
+def time_build(framework, scenario):
+    """(CPU seconds, bytes held): building the routing app of ``scenario.build`` routes and
+    answering its first request, timed in this fresh process; then the memory the app holds
+    after the same work done again under tracemalloc (which would slow the timed build)."""
+    gc.collect()
+    start = time.process_time()
+    app = build_routing_app(framework, scenario)
+    seconds = time.process_time() - start
+    del app
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        app = build_routing_app(framework, scenario)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    del app
+    return seconds, held
+
+
+_marks = 0
+
+
+def mark():
+    """Close a counted segment: callgrind, started with ``--dump-before=getloadavg``, writes the
+    instructions counted since the last mark. Returns the number of the dump (from 1)."""
+    global _marks
+    os.getloadavg()  # no framework calls it, so every dump is one of ours
+    _marks += 1
+    return _marks
+
+
+def count_scenario(framework, apps, scenario, iterations):
+    """Run ``scenario`` for instruction counting (see the module docstring)."""
+    if scenario.build:
+        mark()
+        app = build_routing_app(framework, scenario)
+        dump = mark()
+        apps.remember(scenario, app)
+        return {'dumps': [dump], 'counts': [1]}
+    app = apps.for_scenario(scenario)
+    if scenario.upload:
+        call_once(app, s.make_environ(scenario, WARMUP_UPLOAD_SIZE),
+                  s.make_body(scenario, WARMUP_UPLOAD_SIZE))
+        dumps = []
+        mark()
+        for size in COUNT_UPLOAD_SIZES:
+            call_once(app, s.make_environ(scenario, size), s.make_body(scenario, size))
+            dumps.append(mark())
+        return {'dumps': dumps, 'counts': list(COUNT_UPLOAD_SIZES)}
+    requests = request_loop(app, scenario)
+    requests(COUNT_WARMUP)
+    dumps = []
+    mark()
+    for count in iterations:
+        requests(count)
+        dumps.append(mark())
+    return {'dumps': dumps, 'counts': list(iterations)}
+
+
+def profile_scenario(apps, scenario, count, directory, framework_name):
+    """Warm up, then ``count`` requests under cProfile; the path of the stats file."""
+    app = apps.for_scenario(scenario)
+    requests = request_loop(app, scenario)
+    requests(COUNT_WARMUP)
+    profiler = cProfile.Profile()
+    profiler.runcall(requests, count)
+    path = os.path.join(directory, '%s-%s.prof' % (framework_name, scenario.name))
+    profiler.dump_stats(path)
+    return path
+
+
+class _Tracer:
+    """Marks every entry into and exit from the Python functions of chosen source files, with
+    sys.monitoring (3.12+) so that only those functions pay for it: under callgrind each stretch
+    between two marks is one dump, and the events say which function ran in it (hotspots.py).
+    """
+    EVENTS = ('PY_START', 'PY_RESUME', 'PY_THROW', 'PY_RETURN', 'PY_YIELD', 'PY_UNWIND')
+
+    def __init__(self, filenames):
+        monitoring = getattr(sys, 'monitoring', None)
+        if monitoring is None:
+            raise RuntimeError('the trace mode needs Python 3.12 or newer (sys.monitoring)')
+        self.monitoring = monitoring
+        self.tool = monitoring.PROFILER_ID
+        self.filenames = {os.path.realpath(name) for name in filenames}
+        self.events = []  # [label index, event name] per mark
+        self.labels = []
+        self._label_of = {}
+        self._codes = []
+
+    def _watch(self, code):
+        if code in self._label_of:
+            return
+        self._label_of[code] = len(self.labels)
+        self.labels.append('%s:%d' % (getattr(code, 'co_qualname', code.co_name),
+                                      code.co_firstlineno))
+        self._codes.append(code)
+        for constant in code.co_consts:
+            if isinstance(constant, types.CodeType):
+                self._watch(constant)
+
+    def collect(self, extra_codes=()):
+        """Watch every function of the chosen files that exists now, the code objects such
+        functions' modules keep in instances (compiled templates), and ``extra_codes``."""
+        for code in extra_codes:
+            self._watch(code)
+        for thing in gc.get_objects():
+            if isinstance(thing, types.FunctionType):
+                code = thing.__code__
+                if os.path.realpath(code.co_filename) in self.filenames:
+                    self._watch(code)
+            elif type(thing).__module__ in ('bottle', 'bottle_0134') and hasattr(thing,
+                                                                                '__dict__'):
+                for value in vars(thing).values():
+                    if isinstance(value, types.CodeType):
+                        self._watch(value)
+
+    def __enter__(self):
+        monitoring = self.monitoring
+        monitoring.use_tool_id(self.tool, 'bench-trace')
+        events = self.events
+        label_of = self._label_of
+        for index, name in enumerate(self.EVENTS):
+            def callback(code, *_rest, _kind=index):
+                events.append((label_of[code], _kind))
+                os.getloadavg()
+            monitoring.register_callback(self.tool, getattr(monitoring.events, name), callback)
+        mask = 0
+        for name in self.EVENTS:
+            mask |= getattr(monitoring.events, name)
+        for code in self._codes:
+            monitoring.set_local_events(self.tool, code, mask)
+        return self
+
+    def __exit__(self, *exc_info):
+        monitoring = self.monitoring
+        for code in self._codes:
+            monitoring.set_local_events(self.tool, code, 0)
+        for name in self.EVENTS:
+            monitoring.register_callback(self.tool, getattr(monitoring.events, name), None)
+        monitoring.free_tool_id(self.tool)
+
+
+def _calibration_target():
+    pass
+
+
+def trace_scenario(apps, scenario, count, filenames):
+    """Warm up, then calibrate and trace ``count`` requests (see :class:`_Tracer`)."""
+    app = apps.for_scenario(scenario)
+    requests = request_loop(app, scenario)
+    requests(COUNT_WARMUP)
+    tracer = _Tracer(filenames)
+    tracer.collect([_calibration_target.__code__])
+    global _marks
+    before = mark()
+    with tracer:
+        for _ in repeat(None, 20):
+            _calibration_target()
+        calibration_events = len(tracer.events)
+        requests(count)
+    _marks += len(tracer.events)  # each event's callback marked once
+    mark()
+    return {'labels': tracer.labels, 'events': tracer.events, 'event_names': list(_Tracer.EVENTS),
+            # the instructions from event i's mark to the next mark are in dump first_dump + i
+            'first_dump': before + 2, 'count': count,
+            'calibration_events': calibration_events}
+
+
 def _settle_allocator():
     """Put the C allocator in the state of a server that has run for a while.
 
@@ -299,31 +528,65 @@ def _reset_peak_rss():
 # ---------------------------------------------------------------------------------------------
 # Command line
 
-def run_scenario(apps, scenario, mode, duration, upload_size):
+def run_scenario(framework, apps, scenario, args):
     """One scenario's result for the JSON report (see the module docstring)."""
     try:
+        if args.mode == 'count':
+            return count_scenario(framework, apps, scenario, args.iterations)
+        if scenario.build:
+            if args.mode == 'check':
+                build_routing_app(framework, scenario)
+                return {'ok': True}
+            if args.mode == 'time':
+                seconds, held = time_build(framework, scenario)
+                return {'rate': seconds, 'memory': held}
+            return {'error': 'not profiled: the build scenario has no repeated requests'}
+        if args.mode == 'cprofile':
+            return {'profile': profile_scenario(apps, scenario, args.iterations[-1],
+                                                args.profile_dir, args.framework)}
+        if args.mode == 'trace':
+            return trace_scenario(apps, scenario, args.iterations[0], _traced_files(args))
         app = apps.for_scenario(scenario)
-        if mode == 'check':
+        if args.mode == 'check':
             problem = check_scenario(app, scenario)
             return {'error': problem} if problem else {'ok': True}
         if scenario.upload:
-            rate, memory = time_upload(app, scenario, upload_size)
+            rate, memory = time_upload(app, scenario, args.upload_size)
             return {'rate': rate, 'memory': memory}
-        return {'rate': time_requests(app, scenario, duration)}
+        return {'rate': time_requests(app, scenario, args.duration)}
     except Exception as error:
         return {'error': describe(error)}
+
+
+def _traced_files(args):
+    """The source files whose functions the trace mode follows: the framework's module."""
+    module = sys.modules.get({'ours': 'bottle', 'bottle': 'bottle_0134'}.get(args.framework, ''))
+    if module is None:
+        raise RuntimeError('the trace mode follows ours or bottle only')
+    return [module.__file__]
+
+
+def _iterations(text):
+    counts = tuple(int(part) for part in text.split(','))
+    if len(counts) != 2 or not 0 < counts[0] < counts[1]:
+        raise argparse.ArgumentTypeError('expected N1,N2 with 0 < N1 < N2, got %r' % text)
+    return counts
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('framework', choices=FRAMEWORKS)
-    parser.add_argument('--mode', choices=('check', 'time'), required=True)
+    parser.add_argument('--mode', required=True,
+                        choices=('check', 'time', 'count', 'cprofile', 'trace'))
     parser.add_argument('--scenarios', required=True, help='comma-separated scenario names')
     parser.add_argument('--ours', default=os.path.join(os.path.dirname(__file__), os.pardir,
                                                        'bottle.py'),
                         help="the bottle.py that is ours (default: the repository root's)")
     parser.add_argument('--duration', type=float, default=0.5, help='seconds per scenario')
     parser.add_argument('--upload-size', type=int, default=100 * 10**6, help='bytes')
+    parser.add_argument('--iterations', type=_iterations, default=(20, 120),
+                        help='count mode: requests in the two counted runs (default 20,120)')
+    parser.add_argument('--profile-dir', default='.', help='cprofile mode: where stats go')
     args = parser.parse_args(argv)
     names = [name for name in args.scenarios.split(',') if name]
 
@@ -341,9 +604,9 @@ def main(argv=None):
         report.update(label=framework.label, version=framework.version)
         apps = _Apps(framework)
         report['results'] = {
-            name: run_scenario(apps, s.SCENARIOS_BY_NAME[name], args.mode, args.duration,
-                               args.upload_size)
+            name: run_scenario(framework, apps, s.SCENARIOS_BY_NAME[name], args)
             for name in names}
+        report['marks'] = _marks
     output.write(json.dumps(report) + '\n')
 
 

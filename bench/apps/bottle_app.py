@@ -46,9 +46,10 @@ def create_app(bottle):
 
 
 def create_routing_app(bottle, route_count):
-    """An app of ``route_count`` dynamic routes only."""
+    """The routing app of ``route_count`` routes (``scenarios.route_table``)."""
     app = _new_app(bottle)
-    _add_resource_routes(app, '/route/res%d/<item_id:int>', route_count)
+    for kind, family, rule in s.route_table(route_count):
+        app.route(rule, callback=_routing_handler(kind, family))
     return app
 
 
@@ -67,3 +68,9 @@ def _resource_handler(index):
     def resource(item_id):
         return s.resource_text(index, item_id)
     return resource
+
+
+def _routing_handler(kind, family):
+    def handler(**arguments):
+        return s.route_answer(kind, family, **arguments)
+    return handler

@@ -20,10 +20,16 @@ def create_app():
 
 
 def create_routing_app(route_count):
-    """An app of ``route_count`` dynamic routes only."""
+    """The routing app of ``route_count`` routes (``scenarios.route_table``)."""
     app = _new_app()
-    _add_resource_routes(app, '/route/res%d/{item_id:int}', route_count)
+    for kind, family, rule in s.route_table(route_count):
+        app.add_route(_falcon_template(rule), _RoutingResource(kind, family))
     return app
+
+
+def _falcon_template(rule):
+    """A Bottle rule of the routing table in Falcon's syntax: <id:int> is {id:int}."""
+    return rule.replace('<', '{').replace('>', '}')
 
 
 def _new_app():
@@ -46,6 +52,15 @@ class _Resource:
 
     def on_get(self, req, resp, item_id):
         resp.text = s.resource_text(self.index, item_id)
+
+
+class _RoutingResource:
+    def __init__(self, kind, family):
+        self.kind = kind
+        self.family = family
+
+    def on_get(self, req, resp, **arguments):
+        resp.text = s.route_answer(self.kind, self.family, **arguments)
 
 
 class _Query:

@@ -50,10 +50,22 @@ def create_app():
 
 
 def create_routing_app(route_count):
-    """An app of ``route_count`` dynamic routes only."""
+    """The routing app of ``route_count`` routes (``scenarios.route_table``)."""
     app = _new_app()
-    _add_resource_routes(app, '/route/res%d/<int:item_id>', route_count)
+    for index, (kind, family, rule) in enumerate(s.route_table(route_count)):
+        app.add_url_rule(_flask_rule(rule), 'route%d' % index, _routing_handler(kind, family))
     return app
+
+
+def _flask_rule(rule):
+    """A Bottle rule of the routing table in Flask's syntax: <id:int> is <int:id>."""
+    return rule.replace('<id:int>', '<int:id>')
+
+
+def _routing_handler(kind, family):
+    def handler(**arguments):
+        return s.route_answer(kind, family, **arguments)
+    return handler
 
 
 class _PlainJSONProvider(DefaultJSONProvider):

@@ -39,11 +39,33 @@ def create_app():
 
 
 def create_routing_app(route_count):
-    """A WSGI function answering ``route_count`` dynamic routes only."""
-    resource = _resource_router('/route/res', route_count)
+    """A WSGI function answering the routing table of ``route_count`` routes: static paths from
+    a dict, the dynamic ones with one regular expression for all families."""
+    static, dynamic = {}, set()
+    for kind, family, rule in s.route_table(route_count):
+        if s.ROUTE_KINDS[kind][0] == 'static':
+            static[rule] = s.route_answer(kind, family)
+        else:
+            dynamic.add((kind, family))
+    pattern = re.compile(r'/route/r(0|[1-9][0-9]*)/(?:tag/([^/]+)|(-?[0-9]+)(/edit)?)\Z')
+
+    def route(path):
+        text = static.get(path)
+        if text is not None:
+            return text
+        match = pattern.match(path)
+        if match is None:
+            return None
+        family, tag, item_id, edit = match.groups()
+        kind = 2 if tag is not None else 4 if edit else 3
+        if (kind, int(family)) not in dynamic:
+            return None
+        if tag is not None:
+            return s.route_answer(kind, int(family), tag=tag)
+        return s.route_answer(kind, int(family), id=int(item_id))
 
     def application(environ, start_response):
-        text = resource(environ['PATH_INFO']) if environ['REQUEST_METHOD'] == 'GET' else None
+        text = route(environ['PATH_INFO']) if environ['REQUEST_METHOD'] == 'GET' else None
         if text is None:
             return _respond(start_response, _NOT_FOUND[1], status=_NOT_FOUND[0])
         return _respond(start_response, text)
