@@ -61,3 +61,12 @@ $(FUZZ_VENV)/installed.stamp: test/requirements.txt
 	@$(FUZZ_VENV)/bin/pip install -q --disable-pip-version-check -r test/requirements.txt >$(FUZZ_VENV)/pip.log 2>&1 \
 		|| { cat $(FUZZ_VENV)/pip.log; exit 1; }
 	@touch $@
+
+# The demo in headless Chromium and the deployments of docs/deployment.rst (Apache +
+# mod_wsgi, nginx + two gunicorn instances) started for real on 127.0.0.1: installs the
+# Debian packages it needs when run as root, and Selenium and gunicorn into .venv/deploy
+# (made again when test/requirements-deploy.txt changes); see test/run_deploy.py.
+# Extra pytest arguments in PYTEST_ARGS.
+.PHONY: deploy-test
+deploy-test:
+	$(PYTHON3) test/run_deploy.py $(PYTEST_ARGS)

@@ -48,6 +48,7 @@ if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
                 ' (`make deploy-test` does it when run as root)', allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -145,7 +146,10 @@ class Browser:
         return self
 
     def wait(self, condition, what):
-        return WebDriverWait(self.driver, WAIT, poll_frequency=0.05).until(
+        """Wait until ``condition()`` is true; WebDriver errors while a page is being
+        replaced count as "not yet"."""
+        return WebDriverWait(self.driver, WAIT, poll_frequency=0.05,
+                             ignored_exceptions=(WebDriverException,)).until(
             lambda driver: condition(), message='waiting for ' + what)
 
     def wait_for_path(self, pattern):
@@ -166,10 +170,15 @@ class Browser:
         return self.find(selector).text
 
     def click(self, xpath):
-        """Click the element found by ``xpath``, waiting for the page to be replaced."""
-        old_page = self.driver.find_element(By.TAG_NAME, 'html')
+        """Click the element found by ``xpath`` and wait until the next page has loaded.
+
+        A marker set on the current page's ``window`` is gone once another page is there.
+        """
+        self.driver.execute_script('window.clickedAway = true')
         self.driver.find_element(By.XPATH, xpath).click()
-        self.wait(lambda: _is_stale(old_page), 'the next page after clicking %s' % xpath)
+        self.wait(lambda: self.driver.execute_script(
+            'return window.clickedAway === undefined && document.readyState === "complete"'),
+            'the next page after clicking %s' % xpath)
 
     def fill(self, selector, text):
         field = self.find(selector)
@@ -180,14 +189,6 @@ class Browser:
         path = os.path.join(screenshots_dir(), 'browser-%s-%s.png' % (self.label, name))
         self.driver.save_screenshot(path)
         return path
-
-
-def _is_stale(element):
-    from selenium.common.exceptions import StaleElementReferenceException
-    try:
-        return not element.tag_name
-    except StaleElementReferenceException:
-        return True
 
 
 @pytest.fixture
