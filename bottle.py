@@ -1690,18 +1690,21 @@ class BaseRequest(object):
     def get_cookie(self, key, default=None, secret=None, digestmod=None):
         """Return the value of a cookie, or ``default`` if it is missing.
 
-        With ``secret``, the cookie must have been signed by
-        :meth:`BaseResponse.set_cookie` with the same secret; an unsigned,
-        tampered or differently signed cookie gives ``default``. The signature
-        is checked in constant time before anything is unpickled.
+        With ``secret`` (a key, or a list of keys any of which may have signed
+        it), the cookie must have been signed by :meth:`BaseResponse.set_cookie`;
+        an unsigned, tampered, truncated, expired or differently signed cookie
+        gives ``default``, never an exception. The signature is checked in
+        constant time. Cookies signed by Bottle 0.13 (pickles) are read too,
+        but only if they hold plain data (strings, numbers, lists, dicts,
+        sets, dates and times): anything else gives ``default``.
         """
         value = self.cookies.get(key)
         if not secret:
             return value or default
-        if value and value.startswith('!') and '?' in value:
-            decoded = _decode_signed_cookie(value, secret, digestmod)
-            if decoded is not _INVALID and decoded and decoded[0] == key:
-                return decoded[1]
+        if value:
+            decoded = _decode_signed_cookie(key, value, secret, digestmod)
+            if decoded is not _INVALID:
+                return decoded
         return default
 
     @DictProperty('environ', 'bottle.request.query', read_only=True)
@@ -2387,40 +2390,156 @@ def _quote_cookie_value(value):
     return '"%s"' % ''.join(out)
 
 
+# Signed cookies -----------------------------------------------------------------
+# set_cookie(..., secret=...) writes '2.<payload>.<signature>': the payload is the JSON
+# object {"n": name, "v": value} (with "e": expiry in seconds since the epoch when the
+# cookie has one) in URL-safe base64, the signature its HMAC (SHA-256 unless digestmod
+# says otherwise), URL-safe base64 too. Cookies signed by Bottle 0.13 ('!<signature>?<pickle
+# of [name, value]>') are still read, but unpickled with _PLAIN_PICKLE_TYPES only.
+
 _INVALID = object()
+_SIGNED_COOKIE_PREFIX = '2.'
+
+#: What a pickle in a Bottle 0.13 signed cookie may contain besides the pickle opcodes'
+#: own types (str, bytes, numbers, None, bools, lists, tuples, dicts, sets).
+_PLAIN_PICKLE_TYPES = frozenset([
+    ('builtins', 'set'), ('builtins', 'frozenset'), ('builtins', 'bytearray'),
+    ('builtins', 'complex'), ('__builtin__', 'set'), ('__builtin__', 'frozenset'),
+    ('datetime', 'date'), ('datetime', 'datetime'), ('datetime', 'time'),
+    ('datetime', 'timedelta'), ('datetime', 'timezone'),
+])
 
 
-def _cookie_signature(message, secret, digestmod):
-    import base64
+def _signing_keys(secret):
+    """The keys of ``secret`` as bytes: a str or bytes, or a list of them (rotation:
+    the first signs, any verifies)."""
+    secrets = secret if isinstance(secret, (list, tuple)) else [secret]
+    return [tob(each) for each in secrets]
+
+
+def _signature(message, key, digestmod):
     import hashlib
     import hmac
-    digest = hmac.new(tob(secret), message, digestmod=digestmod or hashlib.sha256).digest()
-    return base64.b64encode(digest)
+    return hmac.new(key, message, digestmod=digestmod or hashlib.sha256).digest()
 
 
-def _encode_signed_cookie(name, value, secret, digestmod):
-    """Return ``!signature?payload`` for a pickled (name, value) pair (Bottle's wire format)."""
+def _urlsafe_b64encode(data):
     import base64
-    import pickle
-    payload = base64.b64encode(pickle.dumps([name, value], -1))
-    return touni(b'!' + _cookie_signature(payload, secret, digestmod) + b'?' + payload)
+    return base64.urlsafe_b64encode(data).rstrip(b'=').decode('ascii')
 
 
-def _decode_signed_cookie(value, secret, digestmod):
-    """Verify and unpickle a value made by :func:`_encode_signed_cookie`; _INVALID if it fails."""
+def _urlsafe_b64decode(text):
     import base64
+    return base64.urlsafe_b64decode(text + '=' * (-len(text) % 4))
+
+
+def _encode_signed_cookie(name, value, secret, digestmod, expires=None):
+    """The signed cookie value for ``name`` and ``value`` (see the section comment).
+
+    :raises TypeError: ``value`` holds something JSON cannot represent (the
+        message names its type).
+    """
+    import json
+    content = {'n': name, 'v': value}
+    if expires is not None:
+        content['e'] = int(expires)
+    try:
+        payload = json.dumps(content, separators=(',', ':'), allow_nan=False).encode('utf8')
+    except TypeError as unsupported:
+        raise TypeError('A signed cookie holds JSON values (str, int, float, bool, None, '
+                        'list, dict), not %s: %s' % (type(value).__name__, unsupported))
+    payload = _urlsafe_b64encode(payload)
+    signature = _signature(payload.encode('ascii'), _signing_keys(secret)[0], digestmod)
+    return _SIGNED_COOKIE_PREFIX + payload + '.' + _urlsafe_b64encode(signature)
+
+
+def _decode_signed_cookie(name, text, secret, digestmod):
+    """The value in the signed cookie ``text`` of cookie ``name``, or _INVALID if the
+    signature (compared in constant time, with each key of ``secret``) is wrong, the
+    cookie is malformed, expired, or was signed for another name."""
+    if text.startswith(_SIGNED_COOKIE_PREFIX):
+        return _decode_json_cookie(name, text[len(_SIGNED_COOKIE_PREFIX):], secret, digestmod)
+    if text.startswith('!') and '?' in text:
+        return _decode_pickled_cookie(name, text, secret, digestmod)
+    return _INVALID
+
+
+def _signature_is_valid(message, signature, secret, digestmod):
+    """True if ``signature`` is the signature of ``message`` with one of the keys."""
     import hmac
+    found = False
+    for key in _signing_keys(secret):  # every key is tried: no early exit to time
+        found |= hmac.compare_digest(signature, _signature(message, key, digestmod))
+    return found
+
+
+def _decode_json_cookie(name, text, secret, digestmod):
+    import binascii
+    import json
+    payload, dot, signature = text.partition('.')
+    try:
+        if not dot or not _signature_is_valid(payload.encode('ascii'),
+                                               _urlsafe_b64decode(signature), secret, digestmod):
+            return _INVALID
+        content = json.loads(_urlsafe_b64decode(payload))
+    except (ValueError, UnicodeError, binascii.Error):
+        return _INVALID
+    if not isinstance(content, dict) or content.get('n') != name or 'v' not in content:
+        return _INVALID
+    expires = content.get('e')
+    if isinstance(expires, (int, float)) and expires < time.time():
+        return _INVALID
+    return content['v']
+
+
+def _decode_pickled_cookie(name, text, secret, digestmod):
+    """A cookie signed by Bottle 0.13: base64 signature, '?', base64 pickle."""
+    import base64
+    import binascii
+    try:
+        signature, payload = tob(text[1:]).split(b'?', 1)
+        if not _signature_is_valid(payload, base64.b64decode(signature), secret, digestmod):
+            return _INVALID
+        content = _load_plain_pickle(base64.b64decode(payload))
+    except (ValueError, UnicodeError, binascii.Error):
+        return _INVALID
+    if not isinstance(content, (list, tuple)) or len(content) != 2 or content[0] != name:
+        return _INVALID
+    return content[1]
+
+
+def _load_plain_pickle(data):
+    """Unpickle ``data`` allowing only plain data types (see _PLAIN_PICKLE_TYPES): nothing
+    else is imported or called. :raises ValueError: for anything else or a broken pickle."""
     import pickle
+
+    class PlainDataUnpickler(pickle.Unpickler):
+        def find_class(self, module, name):
+            if (module, name) not in _PLAIN_PICKLE_TYPES:
+                raise pickle.UnpicklingError('%s.%s is not a plain data type' % (module, name))
+            return super().find_class(module, name)
+
     try:
-        signature, payload = tob(value[1:]).split(b'?', 1)
-    except (ValueError, UnicodeError):
-        return _INVALID
-    if not hmac.compare_digest(signature, _cookie_signature(payload, secret, digestmod)):
-        return _INVALID
-    try:
-        return pickle.loads(base64.b64decode(payload))
-    except Exception:
-        return _INVALID
+        return PlainDataUnpickler(io.BytesIO(data)).load()
+    except Exception as broken:  # a pickle can fail in many ways; each means "not ours"
+        raise ValueError('Not a plain-data pickle: %s' % (broken,))
+
+
+def _epoch_seconds(value):
+    """``value`` (a datetime, naive ones in UTC, a date, a time tuple, seconds since the
+    epoch, or an HTTP date string) as seconds since the epoch; None for an unreadable string."""
+    if isinstance(value, str):
+        return parse_date(value)
+    if isinstance(value, (int, float)):
+        return value
+    from datetime import date, datetime, timezone
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.timestamp()
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp()
+    return datetime(*tuple(value)[:6], tzinfo=timezone.utc).timestamp()
 
 
 class LocalRequest(BaseRequest):
@@ -2665,56 +2784,37 @@ class BaseResponse(object):
         """Create a new cookie or replace an old one with the same name.
 
         :param name: the cookie name.
-        :param value: the value, a str; with ``secret`` any picklable object.
-        :param secret: a key to sign the cookie with (see
-            :meth:`BaseRequest.get_cookie`); signed cookies are pickled, not
-            encrypted.
+        :param value: the value, a str; with ``secret`` any JSON value (str,
+            int, float, bool, None, and lists and dicts of them).
+        :param secret: a key to sign the cookie with, or a list of keys of
+            which the first signs (see :meth:`BaseRequest.get_cookie`).
+            Signed cookies are JSON signed with HMAC, readable by the client
+            but not changeable; they expire with ``max_age``/``expires``
+            even if the client keeps them.
         :param digestmod: the hash for the signature (default SHA-256).
 
         Options: ``max_age`` (seconds or timedelta), ``expires`` (datetime,
         date, timestamp or string), ``domain``, ``path``, ``secure``,
-        ``httponly``, ``samesite`` (``lax``, ``strict`` or ``none``).
-        Raises ValueError for values that would not fit into a cookie and
-        CookieError for unknown options or an invalid name.
+        ``httponly``, ``samesite`` (``lax``, ``strict`` or ``none``),
+        ``partitioned``.
+
+        :raises CookieError: an invalid name, an unknown option or SameSite value.
+        :raises TypeError: a value that is not a str (without ``secret``) or not
+            JSON (with it).
+        :raises ValueError: a value that does not fit into a cookie.
         """
-        if not _COOKIE_NAME_CHARS.issuperset(name) or not name:
+        if not name or not _COOKIE_NAME_CHARS.issuperset(name):
             from http.cookies import CookieError
             raise CookieError('Illegal cookie name: %r' % name)
+        attributes = _cookie_attributes(options)
         if secret:
-            if not isinstance(value, str):
-                depr(0, 13, 'Pickling of arbitrary objects into cookies is deprecated.',
-                     'Only store strings in cookies. JSON strings are fine, too.')
-            value = _encode_signed_cookie(name, value, secret, digestmod)
+            value = _encode_signed_cookie(name, value, secret, digestmod,
+                                          expires=_signed_cookie_expiry(options))
         elif not isinstance(value, str):
             raise TypeError('Secret key required for non-string cookies.')
         if len(name) + len(value) > 3800:
-            raise ValueError('Content does not fit into a cookie.')
-        attributes = {}
-        for key, option in options.items():
-            key = key.lower()
-            if key in ('max_age', 'maxage'):
-                if hasattr(option, 'total_seconds'):
-                    option = option.seconds + option.days * 24 * 3600
-                attributes['max-age'] = 'Max-Age=%d' % int(option)
-            elif key == 'expires':
-                attributes['expires'] = 'expires=%s' % http_date(option)
-            elif key in ('same_site', 'samesite'):
-                option = (option or 'none').lower()
-                if option not in ('lax', 'strict', 'none'):
-                    from http.cookies import CookieError
-                    raise CookieError('Invalid value for SameSite: %r' % option)
-                attributes['samesite'] = 'SameSite=%s' % option
-            elif key in ('secure', 'httponly'):
-                if option:
-                    attributes[key] = 'Secure' if key == 'secure' else 'HttpOnly'
-            elif key in ('domain', 'path', 'comment', 'version'):
-                attributes[key] = '%s=%s' % (key.title(), _hval(option))
-            elif key == 'partitioned':
-                if option:
-                    attributes[key] = 'Partitioned'
-            else:
-                from http.cookies import CookieError
-                raise CookieError('Invalid cookie attribute: %r' % key)
+            raise ValueError('Cookie %r is %d characters long; at most 3800 fit into a cookie.'
+                             % (name, len(name) + len(value)))
         parts = ['%s=%s' % (name, _quote_cookie_value(value))]
         parts.extend(attributes[key] for key in sorted(attributes))
         if self._cookies is None:
@@ -2732,6 +2832,51 @@ class BaseResponse(object):
         for name, value in self.headerlist:
             out += '%s: %s\n' % (name.title(), value.strip())
         return out
+
+
+def _cookie_attributes(options):
+    """The Set-Cookie attributes for :meth:`BaseResponse.set_cookie`'s options, by name.
+
+    :raises CookieError: an unknown option or SameSite value.
+    """
+    from http.cookies import CookieError
+    attributes = {}
+    for key, option in options.items():
+        key = key.lower()
+        if key in ('max_age', 'maxage'):
+            if hasattr(option, 'total_seconds'):
+                option = option.days * 86400 + option.seconds
+            attributes['max-age'] = 'Max-Age=%d' % int(option)
+        elif key == 'expires':
+            attributes['expires'] = 'expires=%s' % http_date(option)
+        elif key in ('same_site', 'samesite'):
+            policy = (option or 'none').lower()
+            if policy not in ('lax', 'strict', 'none'):
+                raise CookieError('Invalid value for SameSite: %r' % option)
+            attributes['samesite'] = 'SameSite=%s' % policy
+        elif key in ('secure', 'httponly', 'partitioned'):
+            if option:
+                attributes[key] = {'secure': 'Secure', 'httponly': 'HttpOnly',
+                                   'partitioned': 'Partitioned'}[key]
+        elif key in ('domain', 'path', 'comment', 'version'):
+            attributes[key] = '%s=%s' % (key.title(), _hval(option))
+        else:
+            raise CookieError('Invalid cookie attribute: %r' % key)
+    return attributes
+
+
+def _signed_cookie_expiry(options):
+    """When a cookie with these set_cookie options expires (seconds since the epoch),
+    or None for a session cookie. Max-Age wins over Expires, as in browsers."""
+    lowered = {key.lower(): option for key, option in options.items()}
+    max_age = lowered.get('max_age', lowered.get('maxage'))
+    if max_age is not None:
+        if hasattr(max_age, 'total_seconds'):
+            max_age = max_age.total_seconds()
+        return time.time() + int(max_age)
+    if lowered.get('expires') is not None:
+        return _epoch_seconds(lowered['expires'])
+    return None
 
 
 class LocalResponse(BaseResponse, threading.local):
@@ -3539,17 +3684,7 @@ def http_date(value):
     """
     if isinstance(value, str):
         return value
-    if not isinstance(value, (int, float)):
-        from datetime import date, datetime, timezone
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=timezone.utc)
-            value = value.timestamp()
-        elif isinstance(value, date):
-            value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp()
-        else:
-            value = datetime(*tuple(value)[:6], tzinfo=timezone.utc).timestamp()
-    t = time.gmtime(value)
+    t = time.gmtime(_epoch_seconds(value))
     return '%s, %02d %s %04d %02d:%02d:%02d GMT' % (
         _WEEKDAY_NAMES[t.tm_wday], t.tm_mday, _MONTH_NAMES[t.tm_mon - 1], t.tm_year,
         t.tm_hour, t.tm_min, t.tm_sec)
@@ -3589,21 +3724,28 @@ def cookie_encode(data, key, digestmod=None):
     import base64
     import pickle
     message = base64.b64encode(pickle.dumps(data, -1))
-    return b'!' + _cookie_signature(message, key, digestmod) + b'?' + message
+    signature = base64.b64encode(_signature(message, _signing_keys(key)[0], digestmod))
+    return b'!' + signature + b'?' + message
 
 
 def cookie_decode(data, key, digestmod=None):
-    """Deprecated: verify and unpickle data made by :func:`cookie_encode`; None if invalid."""
+    """Deprecated: verify and unpickle data made by :func:`cookie_encode`; None if invalid.
+
+    Only plain data types are unpickled (as for signed cookies of Bottle 0.13).
+    """
     depr(0, 13, 'cookie_decode() will be removed soon.', 'Do not use this API directly.')
     import base64
-    import hmac
-    import pickle
+    import binascii
     data = tob(data)
-    if data.startswith(b'!') and b'?' in data:
-        signature, message = data.split(b'?', 1)
-        if hmac.compare_digest(signature[1:], _cookie_signature(message, key, digestmod)):
-            return pickle.loads(base64.b64decode(message))
-    return None
+    if not (data.startswith(b'!') and b'?' in data):
+        return None
+    signature, message = data[1:].split(b'?', 1)
+    try:
+        if not _signature_is_valid(message, base64.b64decode(signature), key, digestmod):
+            return None
+        return _load_plain_pickle(base64.b64decode(message))
+    except (ValueError, binascii.Error):
+        return None
 
 
 def cookie_is_encoded(data):
