@@ -104,11 +104,15 @@ class SQLitePlugin(object):
             raise PluginError("SQLitePlugin has no database: pass dbfile= or set the"
                               " 'sqlite.dbfile' config key.")
         db = sqlite3.connect(dbfile, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute('PRAGMA foreign_keys = ON')
-        if self.schema and dbfile not in self._prepared:
-            db.executescript(self.schema)
-            self._prepared.add(dbfile)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute('PRAGMA foreign_keys = ON')
+            if self.schema and dbfile not in self._prepared:
+                db.executescript(self.schema)
+                self._prepared.add(dbfile)
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def apply(self, callback, route):

@@ -571,8 +571,11 @@ def plugin_app(demo, tmp_path):
 
 
 def rows(app):
-    with sqlite3.connect(app.config['sqlite.dbfile']) as db:
+    db = sqlite3.connect(app.config['sqlite.dbfile'])
+    try:
         return [x for (x,) in db.execute('SELECT x FROM t ORDER BY x')]
+    finally:
+        db.close()
 
 
 CONNECTIONS_SEEN = []  # module-level: Bottle 0.13 loops forever on callbacks closing over data
