@@ -14,7 +14,8 @@ What it shows, in the order the code below uses it:
 - settings in ``app.config``, with the database file taken from the
   ``sqlite.dbfile`` key (set it with ``-C sqlite.dbfile=PATH`` on the command
   line, the ``BOTTLE_DEMO_DB`` environment variable, or an ini file named by
-  ``BOTTLE_DEMO_CONFIG``);
+  ``BOTTLE_DEMO_CONFIG``; by default ``bottle-demo-notes.sqlite`` in the system's
+  temporary directory);
 - templates in files (``examples/views/``) sharing one layout through
   ``rebase`` and ``include``;
 - a stylesheet and a favicon served with ``static_file``;
