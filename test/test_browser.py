@@ -135,6 +135,15 @@ def screenshots_dir():
     return SCREENSHOTS
 
 
+@pytest.fixture(scope='module', autouse=True)
+def fresh_failure_screenshots():
+    """Remove the FAIL-* files of an earlier run, so those present belong to this one."""
+    directory = screenshots_dir()
+    for name in os.listdir(directory):
+        if name.startswith('FAIL-'):
+            os.remove(os.path.join(directory, name))
+
+
 class Browser:
     """The WebDriver plus the site's home URL and small helpers the tests read well with."""
 
