@@ -4942,6 +4942,9 @@ class ServerAdapter(object):
     """
 
     quiet = False
+    #: The package the server needs: its name for pip and the module to import (if
+    #: that differs), for :func:`_require`; None for the standard library's servers.
+    requires = None
 
     def __init__(self, host='127.0.0.1', port=8080, **options):
         self.options = options
@@ -4998,8 +5001,10 @@ class CGIServer(ServerAdapter):
 class FlupFCGIServer(ServerAdapter):
     """Run the application as a FastCGI server with ``flup``."""
 
+    requires = ('flup', 'flup.server.fcgi')
+
     def run(self, handler):
-        fcgi = _require('flup', 'flup.server.fcgi')
+        fcgi = _require(*self.requires)
         self.options.setdefault('bindAddress', (self.host, self.port))
         fcgi.WSGIServer(handler, **self.options).run()
 
@@ -5069,16 +5074,20 @@ class WSGIRefServer(ServerAdapter):
 class WaitressServer(ServerAdapter):
     """Run the application with ``waitress``."""
 
+    requires = ('waitress',)
+
     def run(self, handler):
-        waitress = _require('waitress')
+        waitress = _require(*self.requires)
         waitress.serve(handler, host=self.host, port=self.port, _quiet=self.quiet, **self.options)
 
 
 class PasteServer(ServerAdapter):
     """Run the application with Paste's ``httpserver``."""
 
+    requires = ('paste', 'paste.httpserver')
+
     def run(self, handler):
-        httpserver = _require('paste', 'paste.httpserver')
+        httpserver = _require(*self.requires)
         from paste.translogger import TransLogger
 
         class RawPathHandler(httpserver.WSGIHandler):
@@ -5113,6 +5122,8 @@ def _cheroot_server(host, port, handler, options):
 class CherootServer(ServerAdapter):
     """Run the application with ``cheroot`` (options ``certfile``/``keyfile`` enable TLS)."""
 
+    requires = ('cheroot', 'cheroot.wsgi')
+
     def run(self, handler):
         server = _cheroot_server(self.host, self.port, handler, dict(self.options))
         try:
@@ -5124,16 +5135,20 @@ class CherootServer(ServerAdapter):
 class CherryPyServer(ServerAdapter):
     """Run the application with CherryPy's WSGI server (cheroot in current releases)."""
 
+    requires = ('cherrypy',)
+
     def run(self, handler):
-        _require('cherrypy')
+        _require(*self.requires)
         CherootServer.run(self, handler)
 
 
 class MeinheldServer(ServerAdapter):
     """Run the application with ``meinheld``."""
 
+    requires = ('meinheld', 'meinheld.server')
+
     def run(self, handler):
-        server = _require('meinheld', 'meinheld.server')
+        server = _require(*self.requires)
         server.listen((self.host, self.port))
         server.run(handler)
 
@@ -5141,8 +5156,10 @@ class MeinheldServer(ServerAdapter):
 class FapwsServer(ServerAdapter):
     """Run the application with ``fapws3``."""
 
+    requires = ('fapws3', 'fapws._evwsgi')
+
     def run(self, handler):
-        evwsgi = _require('fapws3', 'fapws._evwsgi')
+        evwsgi = _require(*self.requires)
         from fapws import base, config
         evwsgi.start(self.host, str(self.port))
         evwsgi.set_base_module(base)
@@ -5158,8 +5175,10 @@ class FapwsServer(ServerAdapter):
 class TornadoServer(ServerAdapter):
     """Run the application in ``tornado``'s WSGI container."""
 
+    requires = ('tornado',)
+
     def run(self, handler):
-        _require('tornado')
+        _require(*self.requires)
         import tornado.httpserver
         import tornado.ioloop
         import tornado.wsgi
@@ -5188,8 +5207,10 @@ class AppEngineServer(ServerAdapter):
 class TwistedServer(ServerAdapter):
     """Run the application in ``twisted.web``'s WSGI resource on a thread pool."""
 
+    requires = ('twisted',)
+
     def run(self, handler):
-        _require('twisted')
+        _require(*self.requires)
         from twisted.internet import reactor
         from twisted.python.threadpool import ThreadPool
         from twisted.web import server, wsgi
@@ -5205,8 +5226,10 @@ class TwistedServer(ServerAdapter):
 class DieselServer(ServerAdapter):
     """Run the application with ``diesel``."""
 
+    requires = ('diesel', 'diesel.protocols.wsgi')
+
     def run(self, handler):
-        wsgi = _require('diesel', 'diesel.protocols.wsgi')
+        wsgi = _require(*self.requires)
         wsgi.WSGIApplication(handler, port=self.port).run()
 
 
@@ -5218,8 +5241,10 @@ class GeventServer(ServerAdapter):
     greenlets; RuntimeError says so.
     """
 
+    requires = ('gevent',)
+
     def run(self, handler):
-        _require('gevent')
+        _require(*self.requires)
         from gevent import local, pywsgi
         if not isinstance(threading.local(), local.local):
             raise RuntimeError('Bottle requires gevent.monkey.patch_all() (before import)')
@@ -5235,8 +5260,10 @@ class GeventServer(ServerAdapter):
 class GunicornServer(ServerAdapter):
     """Run the application with ``gunicorn`` (options become gunicorn settings)."""
 
+    requires = ('gunicorn', 'gunicorn.app.base')
+
     def run(self, handler):
-        base = _require('gunicorn', 'gunicorn.app.base')
+        base = _require(*self.requires)
         config = {'bind': '%s:%d' % (self.host, self.port)}
         config.update(self.options)
 
@@ -5253,8 +5280,10 @@ class GunicornServer(ServerAdapter):
 class EventletServer(ServerAdapter):
     """Run the application with ``eventlet`` (monkey patching must happen before import)."""
 
+    requires = ('eventlet',)
+
     def run(self, handler):
-        _require('eventlet')
+        _require(*self.requires)
         from eventlet import listen, patcher, wsgi
         if not patcher.is_monkey_patched(os):
             raise RuntimeError('Bottle requires eventlet.monkey_patch() (before import)')
@@ -5269,8 +5298,10 @@ class EventletServer(ServerAdapter):
 class BjoernServer(ServerAdapter):
     """Run the application with ``bjoern``."""
 
+    requires = ('bjoern',)
+
     def run(self, handler):
-        bjoern = _require('bjoern')
+        bjoern = _require(*self.requires)
         bjoern.run(handler, self.host, self.port, reuse_port=True)
 
 
@@ -5285,13 +5316,15 @@ class AsyncioServerAdapter(ServerAdapter):
 class AiohttpServer(AsyncioServerAdapter):
     """Run the application with ``aiohttp`` through ``aiohttp-wsgi``."""
 
+    requires = ('aiohttp-wsgi', 'aiohttp_wsgi.wsgi')
+
     def get_event_loop(self):
         import asyncio
         return asyncio.new_event_loop()
 
     def run(self, handler):
         import asyncio
-        wsgi = _require('aiohttp-wsgi', 'aiohttp_wsgi.wsgi')
+        wsgi = _require(*self.requires)
         self.loop = self.get_event_loop()
         asyncio.set_event_loop(self.loop)
         if 'BOTTLE_CHILD' in os.environ:
@@ -7750,28 +7783,54 @@ ext = _ImportRedirect('bottle.ext' if __name__ == '__main__' else __name__ + '.e
 
 # -------------------------------------------------------------- Command line ----
 # ``python -m bottle [options] package.module:app`` (also ``python bottle.py`` and
-# the installed ``bottle`` script): load an application and run a server for it.
+# the installed ``bottle`` script): load an application and run a server for it, or
+# list its routes. Mistakes get one line on stderr and exit status 2.
+
+_CLI_EXAMPLES = '''examples:
+  %(prog)s myapp:app                         serve myapp.app on http://localhost:8080/
+  %(prog)s -b 0.0.0.0:8000 myapp:app          on all interfaces, port 8000
+  %(prog)s -s gunicorn -o workers=4 myapp:app  with gunicorn and 4 worker processes
+  %(prog)s --reload --debug myapp:make_app()  restart when a file changes, debug mode
+  %(prog)s -c app.ini -C db.url=sqlite:// myapp:app   with config from a file and a value
+  %(prog)s --routes --json myapp:app         list the routes as JSON instead of serving
+'''
+
+
+class _CommandLineError(Exception):
+    """A mistake on the command line: the message is shown, the exit status is 2."""
+
 
 def _cli_parse(args):
-    from argparse import ArgumentParser
-    parser = ArgumentParser(prog=args[0], usage='%(prog)s [options] package.module:app')
+    """Parse the command line ``args`` (``args[0]`` is the program); returns
+    ``(options, parser)``."""
+    from argparse import ArgumentParser, RawDescriptionHelpFormatter
+    parser = ArgumentParser(prog=args[0], usage='%(prog)s [options] package.module:app',
+                            epilog=_CLI_EXAMPLES, formatter_class=RawDescriptionHelpFormatter)
     option = parser.add_argument
     option('--version', action='store_true', help='show version number.')
     option('-b', '--bind', metavar='ADDRESS', help='bind socket to ADDRESS[:PORT] '
            '(IPv6 addresses in brackets).')
     option('-s', '--server', default='wsgiref', help='use SERVER as backend.')
+    option('-o', '--option', action='append', metavar='NAME=VALUE',
+           help='an option for the server adapter (e.g. workers=4); repeatable.')
     option('-p', '--plugin', action='append', help='install additional plugin/s.')
     option('-c', '--conf', action='append', metavar='FILE',
            help='load config values from FILE (ini or .json).')
     option('-C', '--param', action='append', metavar='NAME=VALUE', help='override config values.')
     option('--debug', action='store_true', help='start server in debug mode.')
     option('--reload', action='store_true', help='auto-reload on file changes.')
+    option('--routes', action='store_true',
+           help='list the routes of the app (mounted apps included) and exit.')
+    option('--json', action='store_true', help='with --routes: print them as JSON.')
     option('app', help='WSGI app entry point.', nargs='?')
     return parser.parse_args(args[1:]), parser
 
 
 def _parse_bind_address(address):
-    """Split ``host[:port]`` (``[v6::addr]:port`` for IPv6) into host and port (default 8080)."""
+    """Split ``host[:port]`` (``[v6::addr]:port`` for IPv6) into host and port (default 8080).
+
+    :raises ValueError: a malformed address or port.
+    """
     host, port = address or 'localhost', 8080
     if host.startswith('['):
         closing = host.find(']')
@@ -7790,30 +7849,43 @@ def _parse_bind_address(address):
     return host, int(port)
 
 
-def main():
-    """The command line interface (see ``python -m bottle --help``)."""
-    args, parser = _cli_parse(sys.argv)
-
-    def fail(message, code=2):
-        parser.print_usage(sys.stderr)
-        _stderr('\nError: %s\n' % message)
-        sys.exit(code)
-
-    if args.version:
-        print('Bottle %s' % __version__)
-        sys.exit(0)
-    if not args.app:
-        fail('No application entry point specified.')
-    sys.path.insert(0, '.')
-    sys.modules.setdefault('bottle', sys.modules[__name__])
+def _cli_option_value(text):
+    """A ``-o``/``-C`` value as Python: ints and booleans are converted, the rest is text."""
+    lowered = text.strip().lower()
+    if lowered in ('true', 'false'):
+        return lowered == 'true'
     try:
-        host, port = _parse_bind_address(args.bind)
-    except ValueError as bad:
-        fail(str(bad))
+        return int(text)
+    except ValueError:
+        return text
+
+
+#: The arguments of run() that are not options for the server adapter.
+_RUN_ARGUMENTS = frozenset(('app', 'server', 'host', 'port', 'interval', 'reloader', 'quiet',
+                            'plugins', 'debug', 'config'))
+
+
+def _cli_server_options(items):
+    """The ``-o NAME=VALUE`` options as a dict for the server adapter."""
+    options = {}
+    for item in items or ():
+        name, equals, value = item.partition('=')
+        name = name.strip()
+        if not equals or not name.isidentifier():
+            raise _CommandLineError('Server options look like NAME=VALUE, not %r' % item)
+        if name in _RUN_ARGUMENTS:
+            raise _CommandLineError('-o %s is not a server option: it is an argument of run(); '
+                                    'use the command line option for it instead.' % name)
+        options[name] = _cli_option_value(value)
+    return options
+
+
+def _cli_config(filenames, params):
+    """A ConfigDict from ``--conf`` files (ini or .json) and ``--param`` values."""
     config = ConfigDict()
-    for filename in args.conf or []:
+    for filename in filenames or ():
         if not os.path.isfile(filename):
-            fail('Config file %r does not exist.' % filename)
+            raise _CommandLineError('Config file %r does not exist.' % filename)
         try:
             if filename.endswith('.json'):
                 with open(filename, 'rb') as source:
@@ -7821,25 +7893,189 @@ def main():
             else:
                 config.load_config(filename)
         except (IOError, OSError) as problem:
-            fail('Unable to read config file %r: %s' % (filename, problem))
-        except Exception as problem:
-            fail('Unable to parse config file %r: %s' % (filename, problem))
-    for param in args.param or []:
+            raise _CommandLineError('Unable to read config file %r: %s' % (filename, problem))
+        except Exception as problem:  # configparser and json errors, ValueError of validators
+            raise _CommandLineError('Unable to parse config file %r: %s' % (filename, problem))
+    for param in params or ():
         if '=' in param:
             config.update((param.split('=', 1),))
         else:
             config[param] = True
-    if not os.environ.get('BOTTLE_CHILD') or not args.reload:
+    return config
+
+
+def _user_traceback(error):
+    """The traceback of ``error`` without the frames of bottle and importlib above the
+    user's code: it shows the file and line where the user's module failed."""
+    import traceback
+    trace = traceback.TracebackException.from_exception(error)
+    own = (os.path.abspath(__file__), '<frozen importlib._bootstrap>',
+           '<frozen importlib._bootstrap_external>')
+    frames = [frame for frame in trace.stack if os.path.abspath(frame.filename) not in own
+              and not frame.filename.startswith('<frozen importlib')]
+    trace.stack = traceback.StackSummary.from_list(frames)
+    return ''.join(trace.format())
+
+
+def _cli_load_app(target):
+    """Load the application named by ``target`` for the command line.
+
+    :raises _CommandLineError: it cannot be loaded; the message holds the user's own
+        traceback when their module failed (a bug to fix there), else one line.
+    """
+    module_name = target.split(':', 1)[0]
+    try:
+        return load_app(target)
+    except ModuleNotFoundError as missing:
+        if missing.name and module_name.startswith(missing.name):
+            raise _CommandLineError(
+                'Cannot load application %r: no module named %r (run from the directory '
+                'that holds it, or put it on PYTHONPATH).' % (target, missing.name))
+        raise _CommandLineError('Cannot load application %r: %s\n%s' % (
+            target, missing, _user_traceback(missing).rstrip()))
+    except AttributeError as missing:
+        raise _CommandLineError('Cannot load application %r: %s' % (target, missing))
+    except Exception as failure:  # the user's module failed while it was imported
+        raise _CommandLineError('Cannot load application %r: %s: %s\n%s' % (
+            target, type(failure).__name__, failure, _user_traceback(failure).rstrip()))
+
+
+def _cli_check_server(name):
+    """Refuse an unknown server name, or one whose package is not installed."""
+    if name not in server_names and ':' not in name:
+        raise _CommandLineError('Unknown server %r. Known names: %s'
+                                % (name, ', '.join(sorted(server_names))))
+    requires = getattr(server_names.get(name), 'requires', None)
+    if requires:
         try:
-            application = load_app(args.app)
-        except Exception as problem:
-            fail('Cannot load application %r: %s: %s' % (args.app, type(problem).__name__, problem))
-    else:
-        application = args.app
-    if args.server not in server_names and ':' not in args.server:
-        fail('Unknown server %r. Known names: %s' % (args.server, ', '.join(sorted(server_names))))
-    run(application, host=host, port=port, server=args.server, reloader=args.reload,
-        plugins=args.plugin, debug=args.debug, config=config)
+            _require(*requires)
+        except ImportError as missing:
+            raise _CommandLineError('Server %r: %s' % (name, missing))
+
+
+def _port_is_taken(host, port):
+    """True if nothing may listen on ``host``:``port`` now (another server does)."""
+    import errno
+    import socket
+    try:
+        infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    except socket.gaierror:
+        return False  # the server will report the bad host itself
+    family, kind, _, _, address = infos[0]
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
+def _cli_check_port(host, port):
+    """Refuse a port another process listens on, suggesting a free one nearby."""
+    if port and _port_is_taken(host, port):
+        free = next((other for other in range(port + 1, min(port + 50, 65536))
+                     if not _port_is_taken(host, other)), None)
+        hint = '; try --bind %s:%d' % (host if ':' not in host else '[%s]' % host, free) \
+            if free else ''
+        raise _CommandLineError('Port %d on %s is already in use (is another server running?)%s'
+                                % (port, host, hint))
+
+
+def _callback_path(callback):
+    """``module:qualname`` of a route callback, for the route listing."""
+    module = getattr(callback, '__module__', None) or '?'
+    name = getattr(callback, '__qualname__', None) or getattr(callback, '__name__', None)
+    return '%s:%s' % (module, name or type(callback).__name__)
+
+
+def _plugin_label(plugin):
+    return getattr(plugin, 'name', None) or getattr(plugin, '__name__', None) or \
+        type(plugin).__name__
+
+
+def _route_listing(app, prefix=''):
+    """The routes of ``app`` and of the Bottle apps mounted on it (with their prefix),
+    as dicts: method, rule, name, callback, plugins (and mount for a mounted WSGI app)."""
+    listing = []
+    for route in app.routes:
+        target = route.config.get('mountpoint.target')  # route config flattens the dict
+        if target is not None:
+            if not route.rule.endswith('<:re:.*>'):
+                continue  # the bare prefix of a mount without a slash: listed once
+            mount_prefix = prefix + route.config['mountpoint.prefix'].rstrip('/')
+            if isinstance(target, Bottle):
+                listing.extend(_route_listing(target, mount_prefix))
+            else:
+                listing.append({'method': 'ANY', 'rule': mount_prefix + '/...', 'name': None,
+                                'callback': _callback_path(target), 'plugins': [],
+                                'mount': 'WSGI application'})
+            continue
+        listing.append({
+            'method': route.method, 'rule': prefix + route.rule, 'name': route.name,
+            'callback': _callback_path(route.get_undecorated_callback()),
+            'plugins': [_plugin_label(plugin) for plugin in route.all_plugins()]})
+    return listing
+
+
+def _print_routes(app, as_json):
+    """Print the route listing of ``app``: a table, or JSON."""
+    listing = _route_listing(app)
+    if as_json:
+        print(json_dumps(listing, indent=2))
+        return
+    rows = [(entry['method'], entry['rule'], entry['name'] or '-', entry['callback'],
+             ', '.join(entry['plugins']) or entry.get('mount') or '-') for entry in listing]
+    header = ('METHOD', 'RULE', 'NAME', 'CALLBACK', 'PLUGINS')
+    widths = [max(len(row[column]) for row in rows + [header]) for column in range(4)]
+    for row in [header] + rows:
+        print('  '.join(cell.ljust(width) for cell, width in zip(row, widths)) + '  ' + row[4])
+
+
+def main():
+    """The command line interface (see ``python -m bottle --help``)."""
+    args, parser = _cli_parse(sys.argv)
+    if args.version:
+        print('Bottle %s' % __version__)
+        sys.exit(0)
+    try:
+        _cli_main(args)
+    except _CommandLineError as mistake:
+        parser.print_usage(sys.stderr)
+        _stderr('\nError: %s\n' % mistake)
+        sys.exit(2)
+
+
+def _cli_main(args):
+    """Do what the parsed command line ``args`` ask for (see :func:`main`)."""
+    if not args.app:
+        raise _CommandLineError('No application entry point specified.')
+    sys.path.insert(0, '.')
+    sys.modules.setdefault('bottle', sys.modules[__name__])
+    if args.routes:
+        application = _cli_load_app(args.app)
+        if not isinstance(application, Bottle):
+            raise _CommandLineError('%r is not a Bottle application; only those have routes.'
+                                    % args.app)
+        return _print_routes(application, args.json)
+    try:
+        host, port = _parse_bind_address(args.bind)
+    except ValueError as bad:
+        raise _CommandLineError(str(bad))
+    config = _cli_config(args.conf, args.param)
+    server_options = _cli_server_options(args.option)
+    _cli_check_server(args.server)
+    in_reloader_child = os.environ.get('BOTTLE_CHILD') and args.reload
+    application = args.app if in_reloader_child else _cli_load_app(args.app)
+    if not in_reloader_child:
+        _cli_check_port(host, port)
+    try:
+        run(application, host=host, port=port, server=args.server, reloader=args.reload,
+            plugins=args.plugin, debug=args.debug, config=config, **server_options)
+    except ImportError as missing:  # a plugin or the server's package
+        raise _CommandLineError(str(missing))
+    except OSError as refused:  # the server cannot listen: port taken meanwhile, privileges
+        raise _CommandLineError('Cannot serve on %s:%d: %s' % (host, port, refused))
 
 
 if __name__ == '__main__':

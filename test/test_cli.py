@@ -776,3 +776,172 @@ def test_missing_ini_config_file_exits_2_naming_it(workdir):
     done = run_cli(workdir, '-c', 'missing.ini', 'cliapp:app')
     assert done.returncode == 2
     assert 'missing.ini' in done.stderr
+
+
+# --------------------------------------------------------------------------- --routes (issue 12)
+
+ROUTES_MODULE = '''
+import functools
+
+import bottle
+
+
+def logged(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+    return wrapper
+
+
+def plain_wsgi(environ, start_response):
+    start_response('200 OK', [('Content-Type', 'text/plain')])
+    return [b'wsgi']
+
+
+class Handlers:
+    def show(self, item):
+        return item
+
+
+blog = bottle.Bottle()
+blog.route('/', name='blog_index', callback=lambda: 'blog')
+
+
+@blog.route('/post/<slug>', method=['GET', 'PUT'], name='post')
+@logged
+def post(slug):
+    return slug
+
+
+app = bottle.Bottle()
+
+
+@app.route('/', name='home')
+def home():
+    return 'home'
+
+
+app.route('/item/<item:int>', callback=Handlers().show, skip=['template'])
+app.mount('/blog/', blog)
+app.mount('/legacy/', plain_wsgi)
+'''
+
+
+def routes_workdir(workdir):
+    (workdir / 'routesapp.py').write_text(ROUTES_MODULE)
+    return workdir
+
+
+def test_routes_lists_every_route_with_mounted_apps_under_their_prefix(workdir):
+    done = run_cli(routes_workdir(workdir), '--routes', 'routesapp:app')
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ['METHOD', 'RULE', 'NAME', 'CALLBACK', 'PLUGINS']
+    rows = [line.split(None, 4) for line in lines[1:]]
+    assert [row[:3] for row in rows] == [
+        ['GET', '/', 'home'],
+        ['GET', '/item/<item:int>', '-'],
+        ['GET', '/blog/', 'blog_index'],
+        ['GET', '/blog/post/<slug>', 'post'],
+        ['PUT', '/blog/post/<slug>', 'post'],
+        ['ANY', '/legacy/...', '-'],
+    ]
+    assert rows[0][3] == 'routesapp:home'
+    assert rows[1][3] == 'routesapp:Handlers.show'
+    assert rows[3][3] == 'routesapp:post'  # the function behind the decorator
+    assert rows[5][3] == 'routesapp:plain_wsgi'
+    assert rows[0][4] == 'template, json' and rows[1][4] == 'json'
+
+
+def test_routes_as_json(workdir):
+    done = run_cli(routes_workdir(workdir), '--routes', '--json', 'routesapp:app')
+    assert done.returncode == 0, done.stderr
+    listing = json.loads(done.stdout)
+    assert listing[0] == {'method': 'GET', 'rule': '/', 'name': 'home',
+                          'callback': 'routesapp:home', 'plugins': ['template', 'json']}
+    assert listing[-1]['mount'] == 'WSGI application'
+    assert [entry['rule'] for entry in listing].count('/blog/post/<slug>') == 2
+
+
+def test_routes_works_with_a_call_expression_target(workdir):
+    done = run_cli(workdir, '--routes', 'cliapp:make_app("x")')
+    assert done.returncode == 0, done.stderr
+    assert '/config/<key>' in done.stdout
+
+
+def test_routes_of_something_that_is_not_a_bottle_app_exits_2(workdir):
+    done = run_cli(routes_workdir(workdir), '--routes', 'routesapp:plain_wsgi')
+    assert done.returncode == 2
+    assert 'is not a Bottle application' in done.stderr
+
+
+# --------------------------------------------------------------------------- mistakes explained (issue 12)
+
+def test_help_shows_examples(workdir):
+    done = run_cli(workdir, '--help')
+    assert 'examples:' in done.stdout
+    assert '-o workers=4' in done.stdout and '--routes' in done.stdout
+
+
+def test_a_port_in_use_is_one_line_naming_it_and_a_free_one(workdir):
+    with socket.socket() as taken:
+        taken.bind(('127.0.0.1', 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_cli(workdir, '-b', '127.0.0.1:%d' % port, 'cliapp:app')
+    assert done.returncode == 2
+    assert 'Traceback' not in done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    assert 'Port %d on 127.0.0.1 is already in use' % port in message
+    assert '--bind 127.0.0.1:' in message
+
+
+def test_a_server_whose_package_is_missing_names_the_pip_package(workdir):
+    done = run_cli(workdir, '-s', 'meinheld', 'cliapp:app')  # never installed in the suite
+    assert done.returncode == 2
+    assert 'Traceback' not in done.stderr
+    assert 'pip install meinheld' in done.stderr
+
+
+def test_an_app_module_that_fails_shows_the_users_own_file_and_line(workdir):
+    (workdir / 'failingapp.py').write_text('import bottle\n\napp = bottle.Bottle()\n'
+                                          'settings = {}\nport = settings["port"]\n')
+    done = run_cli(workdir, 'failingapp:app')
+    assert done.returncode == 2
+    assert "KeyError: 'port'" in done.stderr
+    assert 'failingapp.py", line 5' in done.stderr
+    assert 'port = settings["port"]' in done.stderr
+    assert 'File "%s"' % BOTTLE_FILE not in done.stderr and 'importlib' not in done.stderr
+
+
+def test_an_import_error_inside_the_app_module_shows_where(workdir):
+    (workdir / 'importingapp.py').write_text('import bottle\nimport no_such_dependency\n')
+    done = run_cli(workdir, 'importingapp:app')
+    assert done.returncode == 2
+    assert 'importingapp.py", line 2' in done.stderr
+    assert "No module named 'no_such_dependency'" in done.stderr
+
+
+def test_a_missing_app_module_is_one_clear_line(workdir):
+    done = run_cli(workdir, 'nowhere:app')
+    assert done.returncode == 2
+    assert "no module named 'nowhere'" in done.stderr
+    assert 'Traceback' not in done.stderr
+
+
+def test_server_options_reach_the_adapter_with_types(workdir):
+    seen = report(workdir, '-o', 'workers=4', '-o', 'preload=true', '-o', 'name=web',
+                  'cliapp:app')
+    assert seen['options'] == {'workers': 4, 'preload': True, 'name': 'web'}
+
+
+def test_a_server_option_that_is_a_run_argument_is_refused(workdir):
+    done = run_cli(workdir, '-o', 'debug=true', 'cliapp:app')
+    assert done.returncode == 2
+    assert '-o debug is not a server option' in done.stderr
+
+
+def test_a_malformed_server_option_exits_2(workdir):
+    done = run_cli(workdir, '-o', 'workers', 'cliapp:app')
+    assert done.returncode == 2
+    assert "Server options look like NAME=VALUE, not 'workers'" in done.stderr
