@@ -875,7 +875,7 @@ def test_routes_of_something_that_is_not_a_bottle_app_exits_2(workdir):
     assert 'is not a Bottle application' in done.stderr
 
 
-# --------------------------------------------------------------------------- mistakes explained (issue 12)
+# -------------------------------------------------------------------- mistakes explained (issue 12)
 
 def test_help_shows_examples(workdir):
     done = run_cli(workdir, '--help')
