@@ -20,7 +20,8 @@ timeout, any temporary file left, fd growth, or RSS growth beyond
 
 Parameters (environment): SOAK_SECONDS (60 per server), SOAK_SERVERS
 (comma-separated from gunicorn-sync, gunicorn-gthread, waitress; all),
-SOAK_CLIENTS (8), SOAK_RSS_ALLOWANCE_MB (20), SOAK_TIMEOUT (30 s per request).
+SOAK_CLIENTS (8), SOAK_RSS_ALLOWANCE_MB (20), SOAK_TIMEOUT (30 s per request);
+BOTTLE_TEST_MODULE_DIR serves another bottle.py, as in the test suite.
 """
 import base64
 import http.client
@@ -385,7 +386,7 @@ def soak(server, seconds, clients, allowance, timeout, python):
     os.makedirs(tmpdir)
     port = free_port()
     env = dict(os.environ, TMPDIR=tmpdir, BOTTLE_FUZZ_APP_DIR=os.path.join(base, 'app'),
-               PYTHONPATH=os.pathsep.join([HERE, ROOT]))
+               PYTHONPATH=os.pathsep.join([HERE, os.environ.get('BOTTLE_TEST_MODULE_DIR') or ROOT]))
     server_tmp = os.path.join(base, 'server-tmp')
     os.makedirs(server_tmp)
     command = [python] + [arg.format(port=port, server_tmp=server_tmp) for arg in SERVERS[server]]
@@ -476,7 +477,7 @@ def print_report(report):
         report.get('slowest')))
     print('worker  RSS MB start/middle/end      open fds start/middle/end  temp fds end')
     for pid, row in sorted(report.get('workers', {}).items()):
-        def cell(index):
+        def cell(index, row=row):
             return '/'.join('-' if row[label] is None or row[label][index] is None else
                             ('%.1f' % row[label][index] if index == 0 else
                              '%d' % row[label][index]) for label in ('start', 'middle', 'end'))
