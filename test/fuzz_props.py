@@ -170,7 +170,7 @@ class Answer(object):
         except ValueError:
             raise PropertyFailure('answer is not the JSON the handler returns',
                                   '%s %r' % (self.status, self.body[:300]),
-                                  'status %s' % self.code)
+                                  'status %s' % self.code) from None
 
     def describe(self):
         return '%s %r body=%r' % (self.status, self.headers[:12], self.body[:200])
@@ -363,7 +363,8 @@ def check_answer(answer, allowed_5xx=()):
         raise PropertyFailure('wsgiref.validate failed', last_line[:500],
                               re.sub(r"[:(]? *'.*", '', last_line)[:80])
     if code == 500 and _ON_PURPOSE not in answer.errors:
-        raise PropertyFailure('500 Internal Server Error', answer.errors[-1500:] or answer.describe(),
+        raise PropertyFailure('500 Internal Server Error',
+                              answer.errors[-1500:] or answer.describe(),
                               '500 ' + _innermost_bottle_frame(answer.errors))
     if 500 < code <= 599 and code not in allowed_5xx:
         raise PropertyFailure('unexpected %d' % code, answer.describe(), str(code))
@@ -377,7 +378,7 @@ def check_answer(answer, allowed_5xx=()):
             value.encode('latin1')
         except UnicodeEncodeError:
             raise PropertyFailure('header value is not latin-1 (PEP 3333)', '%s: %r'
-                                  % (name, value), 'non-latin-1 %s' % name)
+                                  % (name, value), 'non-latin-1 %s' % name) from None
     length = answer.header('Content-Length')
     if case['method'] == 'HEAD' or code in (204, 304) or code < 200:
         if answer.body:
@@ -794,7 +795,8 @@ def reference_dechunk(body, max_line=CHUNK_LINE_BUDGET):
         if not size_text or not re.match(rb'[0-9A-Fa-f]+\Z', size_text):
             return 'invalid', None
         if semicolon and not re.match(rb"[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-                                      rb"([ \t]*=[ \t]*([!#$%&'*+\-.^_`|~0-9A-Za-z]+|\"[^\"\\]*\"))?"
+                                      rb"([ \t]*=[ \t]*"
+                                      rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+|\"[^\"\\]*\"))?"
                                       rb"([ \t]*;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+([ \t]*=[ \t]*"
                                       rb"([!#$%&'*+\-.^_`|~0-9A-Za-z]+|\"[^\"\\]*\"))?)*[ \t]*\Z",
                                       extension):
@@ -1266,7 +1268,8 @@ def check_redirect(env, case):
     try:
         urllib.parse.urlsplit(location)
     except ValueError as error:
-        raise PropertyFailure('Location does not parse', '%r: %s' % (location, error), 'parse')
+        raise PropertyFailure('Location does not parse', '%r: %s' % (location, error),
+                              'parse') from None
 
 
 def _static_requests():
@@ -1313,7 +1316,7 @@ def check_static_files(env, case):
     try:
         unicode_rel = rel.encode('latin1').decode('utf8')
     except UnicodeError:
-        raise PropertyFailure('served a path that is not UTF-8', repr(rel), 'utf8')
+        raise PropertyFailure('served a path that is not UTF-8', repr(rel), 'utf8') from None
     root = os.path.realpath(env.tree['root'])
     real = os.path.realpath(os.path.join(root, *unicode_rel.replace('\\', '/').split('/')))
     if not real.startswith(root + os.sep) or not os.path.isfile(real):

@@ -239,7 +239,7 @@ def test_ordinary_nesting_of_json_is_fine():
         == body
 
 
-# --------------------------------------------------------------------------- files closed at the end
+# -------------------------------------------------------------------------- files closed at the end
 
 def multipart(*parts, boundary='XyZ'):
     """A multipart/form-data body; parts are (name, filename or None, data)."""

@@ -1194,7 +1194,7 @@ def test_cheetah_not_installed_is_a_clear_import_error(monkeypatch):
     assert 'Cheetah3' in str(info.value)
 
 
-# --------------------------------------------------------------------------- one-line blocks (issue 9)
+# ------------------------------------------------------------------------ one-line blocks (issue 9)
 
 @pytest.mark.parametrize('x, expected', [(True, 'if'), (False, 'else')])
 def test_one_line_if_and_else_with_end(x, expected):
@@ -1255,7 +1255,7 @@ def test_a_word_ending_in_end_is_not_end():
     assert render('%legend = "map"; end_of = 1\n{{legend}}') == 'map'
 
 
-# --------------------------------------------------------------------------- inline expressions over several lines (issue 9)
+# -------------------------------------------------- inline expressions over several lines (issue 9)
 
 def test_an_inline_triple_quoted_string_may_span_lines():
     assert render("{{'''a\n'''}}b") == 'a\nb'
@@ -1281,11 +1281,11 @@ def test_errors_after_a_spanning_expression_name_the_right_line():
     assert raised.traceback[-1].lineno + 1 == 6  # pytest's line numbers are 0-based
 
 
-# --------------------------------------------------------------------------- StplSyntaxError is a SyntaxError (issue 9)
+# ------------------------------------------------------- StplSyntaxError is a SyntaxError (issue 9)
 
 def test_stpl_syntax_error_is_a_syntax_error_naming_template_and_line():
     with pytest.raises(SyntaxError) as raised:
-        bottle.SimpleTemplate('line one\n%if x ==:\n%end\n', name='broken').co
+        bottle.SimpleTemplate('line one\n%if x ==:\n%end\n', name='broken').co  # noqa: B018
     error = raised.value
     assert isinstance(error, bottle.StplSyntaxError)
     assert isinstance(error, bottle.TemplateError)
@@ -1297,4 +1297,4 @@ def test_stpl_syntax_error_is_a_syntax_error_naming_template_and_line():
 
 def test_a_parser_syntax_error_is_a_syntax_error_too():
     with pytest.raises(SyntaxError, match='empty inline expression'):
-        bottle.SimpleTemplate('a {{ }} b').co
+        bottle.SimpleTemplate('a {{ }} b').co  # noqa: B018 (compiling is what is tested)
