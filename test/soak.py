@@ -38,6 +38,8 @@ import threading
 import time
 import urllib.parse
 
+from helpers import free_port  # test/ is this script's directory, so it is on sys.path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -334,12 +336,6 @@ def client(port, deadline, tally, seed, timeout):
 
 
 # ------------------------------------------------------------------- Server ----
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
 
 def wait_for_port(port, process, limit=60.0):
     """Wait until the server accepts connections (or exits, or ``limit`` seconds pass)."""
