@@ -27,6 +27,7 @@ from pathlib import Path
 
 MARKER_FUNCTION = 'getloadavg'
 _TOTALS = re.compile(r'^(?:summary|totals):\s*(\d+)', re.MULTILINE)
+_RECURSION = re.compile(r"'\d+$")  # callgrind's name'2 for a function's second recursion level
 
 
 def ensure_valgrind(log):
@@ -135,10 +136,10 @@ def function_costs(path):
             elif key == 'cob':
                 objects['cob'] = os.path.basename(value)
             elif key == 'fn':
-                current = '%s [%s]' % (value, objects['ob'])
+                current = '%s [%s]' % (_RECURSION.sub('', value), objects['ob'])
                 objects['cob'] = None
             elif key == 'cfn':
-                callee = '%s [%s]' % (value, objects['cob'] or objects['ob'])
+                callee = '%s [%s]' % (_RECURSION.sub('', value), objects['cob'] or objects['ob'])
             elif key == 'calls':
                 after_calls = True
     return dict(self_cost), {caller: dict(callees) for caller, callees in call_cost.items()}

@@ -399,6 +399,7 @@ class _Tracer:
     between two marks is one dump, and the events say which function ran in it (hotspots.py).
     """
     EVENTS = ('PY_START', 'PY_RESUME', 'PY_THROW', 'PY_RETURN', 'PY_YIELD', 'PY_UNWIND')
+    GLOBAL_ONLY = ('PY_THROW', 'PY_UNWIND')  # sys.monitoring cannot set these per function
 
     def __init__(self, filenames):
         monitoring = getattr(sys, 'monitoring', None)
@@ -408,14 +409,19 @@ class _Tracer:
         self.tool = monitoring.PROFILER_ID
         self.filenames = {os.path.realpath(name) for name in filenames}
         self.events = []  # [label index, event name] per mark
+        # Non-empty while marking: the first runs after sys.monitoring instruments a function
+        # are slow (it rewrites the bytecode), so requests run traced but unmarked first.
+        self.recording = []
         self.labels = []
         self._label_of = {}
         self._codes = []
 
     def _watch(self, code):
-        if code in self._label_of:
+        # PERF: keyed by id: a code object's hash is computed from its contents on every call
+        # (thousands of instructions for a long function), and the objects live on anyway.
+        if id(code) in self._label_of:
             return
-        self._label_of[code] = len(self.labels)
+        self._label_of[id(code)] = len(self.labels)
         self.labels.append('%s:%d' % (getattr(code, 'co_qualname', code.co_name),
                                       code.co_firstlineno))
         self._codes.append(code)
@@ -444,20 +450,29 @@ class _Tracer:
         monitoring.use_tool_id(self.tool, 'bench-trace')
         events = self.events
         label_of = self._label_of
+        recording = self.recording
         for index, name in enumerate(self.EVENTS):
             def callback(code, *_rest, _kind=index):
-                events.append((label_of[code], _kind))
-                os.getloadavg()
+                label = label_of.get(id(code))
+                # PY_THROW and PY_UNWIND come from every function
+                if label is not None and recording:
+                    events.append((label, _kind))
+                    os.getloadavg()
             monitoring.register_callback(self.tool, getattr(monitoring.events, name), callback)
-        mask = 0
+        local_mask = global_mask = 0
         for name in self.EVENTS:
-            mask |= getattr(monitoring.events, name)
+            if name in self.GLOBAL_ONLY:
+                global_mask |= getattr(monitoring.events, name)
+            else:
+                local_mask |= getattr(monitoring.events, name)
         for code in self._codes:
-            monitoring.set_local_events(self.tool, code, mask)
+            monitoring.set_local_events(self.tool, code, local_mask)
+        monitoring.set_events(self.tool, global_mask)
         return self
 
     def __exit__(self, *exc_info):
         monitoring = self.monitoring
+        monitoring.set_events(self.tool, 0)
         for code in self._codes:
             monitoring.set_local_events(self.tool, code, 0)
         for name in self.EVENTS:
@@ -477,14 +492,19 @@ def trace_scenario(apps, scenario, count, filenames):
     tracer = _Tracer(filenames)
     tracer.collect([_calibration_target.__code__])
     global _marks
-    before = mark()
     with tracer:
+        requests(COUNT_WARMUP)
+        for _ in repeat(None, 20):
+            _calibration_target()
+        before = mark()
+        tracer.recording.append(True)
         for _ in repeat(None, 20):
             _calibration_target()
         calibration_events = len(tracer.events)
         requests(count)
-    _marks += len(tracer.events)  # each event's callback marked once
-    mark()
+        tracer.recording.clear()
+        _marks += len(tracer.events)  # each event's callback marked once
+        mark()  # before __exit__, which un-instruments every function (slow)
     return {'labels': tracer.labels, 'events': tracer.events, 'event_names': list(_Tracer.EVENTS),
             # the instructions from event i's mark to the next mark are in dump first_dump + i
             'first_dump': before + 2, 'count': count,
