@@ -1500,25 +1500,27 @@ def _hkey(key):
     :raises ValueError: a name with control characters, spaces, colons or
         non-ASCII characters (it could break the header block).
     """
-    if not (key.isascii() and key.isprintable()) or ':' in key or ' ' in key:
+    if not (key.isascii() and key.isprintable()) or ':' in key or ' ' in key or not key:
         raise ValueError('Header names must be printable ASCII without spaces or colons: %r'
                          % key)
     return key.title().replace('_', '-')
 
 
-#: Control characters that must not appear in a header value (tab is allowed).
-_HEADER_VALUE_CONTROLS = re.compile('[\x00-\x08\x0a-\x1f\x7f]')
+#: Control characters that must not appear in a header value: all of them, tab too
+#: (HTTP allows tab, but PEP 3333's reference validator refuses it).
+_HEADER_VALUE_CONTROLS = re.compile('[\x00-\x1f\x7f]')
 
 
 def _hval(value):
     """Return a header value as str.
 
-    :raises ValueError: a value with CR, LF or another control character
-        (tab aside), which could inject headers or break the response.
+    :raises ValueError: a value with CR, LF or another control character,
+        which could inject headers or break the response.
     """
     if value.__class__ is not str:
         value = tonat(value)
-    # PERF: isprintable() is one pass in C; the expression only runs for the rare rest.
+    # PERF: isprintable() is one pass in C; the expression only runs for the rare rest
+    # (non-ASCII text that is not printable, such as a no-break space).
     if not value.isprintable() and _HEADER_VALUE_CONTROLS.search(value):
         raise ValueError('Header values must not contain control characters: %r' % value)
     return value
@@ -3650,16 +3652,24 @@ def redirect(url, code=None):
 #: What a URL may contain besides letters, digits and ``_.-~``: the reserved
 #: characters of RFC 3986 and ``%`` (escapes already there are kept).
 _URL_RESERVED = ":/?#[]@!$&'()*+,;=%"
+#: A '%' that does not start a percent-escape.
+_STRAY_PERCENT = re.compile('%(?![0-9A-Fa-f]{2})')
 
 
 def _absolute_location(url):
     """``url`` made safe (see :func:`redirect`) and resolved against the request URL;
     a URL that cannot be resolved (a malformed host, say) stays relative."""
     from urllib.parse import quote, urljoin
-    target = quote(url, safe=_URL_RESERVED)
+    target = _STRAY_PERCENT.sub('%25', quote(url, safe=_URL_RESERVED))
     try:
         return quote(urljoin(request.url, target), safe=_URL_RESERVED)
-    except ValueError:  # urljoin refuses malformed URLs such as 'http://[::1;x'
+    except ValueError:  # a malformed IPv6 host such as 'http://[::1;x'
+        pass
+    # Brackets are only allowed around an IPv6 address: here they are not one.
+    target = quote(target, safe=_URL_RESERVED.replace('[', '').replace(']', ''))
+    try:
+        return quote(urljoin(request.url, target), safe=_URL_RESERVED)
+    except ValueError:  # a base URL that does not parse either: stay relative
         return target
 
 
@@ -4000,6 +4010,8 @@ def _check_boundary(boundary):
 
 # Bytes that must not appear in a part's header line (tab is allowed).
 _HEADER_CONTROL_CHARACTERS = re.compile(rb'[\x00-\x08\x0a-\x1f\x7f]')
+# A header name: an RFC 9110 token.
+_HEADER_NAME = re.compile(rb"[A-Za-z0-9!#$%&'*+\-.^_`|~]+\Z")
 
 # What follows a boundary: another part, the end of the body, or nothing we know (data).
 _NEXT_PART, _LAST_PART, _NOT_A_DELIMITER, _NEED_MORE = 'next', 'last', 'data', 'more'
@@ -4222,10 +4234,11 @@ class _MultipartParser(object):
                 headerlist[-1] = (key, value + ' ' + self._decode_header(line.strip()))
                 continue
             key, colon, value = line.partition(b':')
-            if not colon or not key.strip():
+            key = key.strip()
+            if not colon or not _HEADER_NAME.match(key):
                 raise MultipartError('Malformed header line in part #%d of the multipart body: '
                                      '%r' % (number, line[:100]))
-            headerlist.append((self._decode_header(key.strip()),
+            headerlist.append((self._decode_header(key),
                                self._decode_header(value.strip())))
         part = _MultipartPart(headerlist, self.charset)
         if not part.disposition:

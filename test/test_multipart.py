@@ -1015,3 +1015,12 @@ def test_the_parser_raises_multipart_error_for_a_wrong_part_length_and_closes_it
             parts.append(each)
     assert [p.name for p in parts] == ['a']
     assert parser._filling is not None and parser._filling.file.closed
+
+
+@pytest.mark.parametrize('header', [b'X Y: z', b'X\xc3\xa9: z', b': no name', b'X(y): z'])
+def test_a_part_header_name_that_is_not_a_token_is_a_400(header):
+    body = multipart(part([b'Content-Disposition: form-data; name="f"; filename="a.txt"', header],
+                          b'data'))
+    result = post(body)
+    assert result.code == 400
+    assert 'Malformed header line' in result.text
