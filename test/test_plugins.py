@@ -63,8 +63,7 @@ def body(app, path='/'):
 
 def get_config(route, *args):
     """Route.get_config(), which 0.13 deprecates in favour of route.config."""
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', DeprecationWarning)
+    with pytest.warns(DeprecationWarning):
         return route.get_config(*args)
 
 

@@ -1284,8 +1284,7 @@ def test_get_config_reads_route_config_then_app_config_then_default():
     app.get('/c', callback=lambda: 'c', extra='from route')
     route = app.routes[0]
 
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', DeprecationWarning)
+    with pytest.warns(DeprecationWarning):
         assert route.get_config('extra') == 'from route'
         assert route.get_config('myapp.key') == 'from app'
         assert route.get_config('missing', 'fallback') == 'fallback'
@@ -1297,8 +1296,7 @@ def test_route_config_overrides_app_config():
     app.config['shared'] = 'from app'
     app.get('/c', callback=lambda: 'c', shared='from route')
 
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', DeprecationWarning)
+    with pytest.warns(DeprecationWarning):
         assert app.routes[0].get_config('shared') == 'from route'
 
 

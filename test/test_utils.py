@@ -264,8 +264,7 @@ def test_cookie_encode_warns_deprecation():
 
 
 def test_cookie_decode_warns_deprecation():
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
+    with pytest.warns(DeprecationWarning):
         encoded = bottle.cookie_encode(('k', 'v'), 'secret')
     with pytest.warns(DeprecationWarning):
         bottle.cookie_decode(encoded, 'secret')
@@ -457,8 +456,7 @@ def test_lazy_attribute_computes_once_per_class():
 # --------------------------------------------------------------------------- depr
 
 def test_depr_returns_a_deprecation_warning():
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
+    with pytest.warns(DeprecationWarning):
         result = bottle.depr(0, 13, 'Old thing used.', 'Use the new thing.')
     assert isinstance(result, DeprecationWarning)
 
