@@ -27,6 +27,7 @@ __license__ = 'MIT'
 # parsing, tempfile, mimetypes, hashing, servers, template engines) is imported
 # inside the function that needs it, so `import bottle` stays fast.
 
+import enum  # loaded by re already: no import cost
 import functools
 import io
 import itertools
@@ -243,36 +244,43 @@ def _local_property():
 
 
 # -------------------------------------------------------- Lazy-value helpers ----
-# Descriptors that compute a value once and keep it: per instance, per class, or in
-# a dict attribute such as the WSGI environ.
-
-_MISSING = object()
-
+# Descriptors that compute a value on first access and keep it: in a dict that the
+# instance holds (the request keeps its parsed data in the WSGI environ), in the
+# instance itself, or on the class.
 
 class DictProperty(object):
-    """Property that stores its value under a key of a dict-like attribute.
+    """A property whose value lives in a dict attribute of its instance.
 
-    ``@DictProperty('environ', 'bottle.request.query')`` computes the value on
-    first access and keeps it in ``self.environ['bottle.request.query']``. With
-    ``read_only=True``, assignment and deletion raise AttributeError.
+    ``@DictProperty('environ', 'bottle.request.query')`` on a method makes
+    reading the property return ``self.environ['bottle.request.query']``,
+    calling the method to compute it on first access (the key defaults to
+    the method's name). Request objects sharing one environ share the work.
+    Assigning or deleting the property writes or removes the entry; with
+    ``read_only=True`` both raise AttributeError.
     """
 
     def __init__(self, attr, key=None, read_only=False):
-        self.attr, self.key, self.read_only = attr, key, read_only
+        self.attr = attr
+        self.key = key
+        self.read_only = read_only
 
     def __call__(self, func):
-        functools.update_wrapper(self, func, updated=[])
-        self.getter, self.key = func, self.key or func.__name__
+        """Decorate the method that computes the value."""
+        update_wrapper(self, func, updated=())
+        self.getter = func
+        if self.key is None:
+            self.key = func.__name__
         return self
 
     def __get__(self, obj, cls):
         if obj is None:
             return self
         storage = getattr(obj, self.attr)
-        value = storage.get(self.key, _MISSING)
-        if value is _MISSING:
+        try:
+            return storage[self.key]  # PERF: computed already, the usual case
+        except KeyError:
             value = storage[self.key] = self.getter(obj)
-        return value
+            return value
 
     def __set__(self, obj, value):
         if self.read_only:
@@ -282,14 +290,12 @@ class DictProperty(object):
     def __delete__(self, obj):
         if self.read_only:
             raise AttributeError('Read-only property: %s' % self.key)
-        del getattr(obj, self.attr)[self.key]
+        getattr(obj, self.attr).pop(self.key, None)
 
 
 class cached_property(object):
-    """A property computed once per instance, then stored as a plain attribute.
-
-    Delete the attribute to have it computed again on next access.
-    """
+    """A property computed once per instance, then kept as an ordinary attribute
+    of the instance (delete that to have it computed again)."""
 
     def __init__(self, func):
         update_wrapper(self, func)
@@ -298,20 +304,22 @@ class cached_property(object):
     def __get__(self, obj, cls):
         if obj is None:
             return self
-        value = obj.__dict__[self.func.__name__] = self.func(obj)
+        value = self.func(obj)
+        obj.__dict__[self.func.__name__] = value
         return value
 
 
 class lazy_attribute(object):
-    """A class attribute computed by ``func(cls)`` on first access, then stored on the class."""
+    """A class attribute computed by ``func(cls)`` on first access, then kept on
+    the class in place of this descriptor."""
 
     def __init__(self, func):
-        functools.update_wrapper(self, func, updated=[])
+        update_wrapper(self, func, updated=())
         self.getter = func
 
     def __get__(self, obj, cls):
         value = self.getter(cls)
-        setattr(cls, self.__name__, value)
+        setattr(cls, self.getter.__name__, value)
         return value
 
 
@@ -432,6 +440,29 @@ class _DynamicRoutes(object):
         return match_combined
 
 
+def _int_filter(config):
+    """``<name:int>``: an optionally signed integer, converted with int."""
+    return r'-?\d+', int, _int_to_url
+
+
+def _int_to_url(value):
+    return str(int(value))
+
+
+def _float_filter(config):
+    """``<name:float>``: digits with an optional sign and dot, converted with float."""
+    return r'-?[\d.]+', float, _float_to_url
+
+
+def _float_to_url(value):
+    return str(float(value))
+
+
+def _path_filter(config):
+    """``<name:path>``: one or more characters, slashes included (non-greedy)."""
+    return r'.+?', None, None
+
+
 class Router(object):
     """Maps request paths and methods to targets and builds URLs from route names.
 
@@ -461,16 +492,18 @@ class Router(object):
         #: With ``strict``, static rules lose their priority and are matched in
         #: definition order together with the dynamic ones.
         self.strict_order = strict
-        self.filters = {
-            're': lambda conf: (_flatten_groups(conf or self.default_pattern), None, None),
-            'int': lambda conf: (r'-?\d+', int, lambda x: str(int(x))),
-            'float': lambda conf: (r'-?[\d.]+', float, lambda x: str(float(x))),
-            'path': lambda conf: (r'.+?', None, None),
-        }
+        #: Wildcard filters by name (see :meth:`add_filter`).
+        self.filters = {'re': self._regexp_filter, 'int': _int_filter,
+                        'float': _float_filter, 'path': _path_filter}
         self.builder = {}     # route name -> [(argument name or None, to_url or literal)]
         self.static = {}      # method -> {path: (target, None)}
         self.dynamic = {}     # method -> _DynamicRoutes
         self._lookup_order = {}
+
+    def _regexp_filter(self, config):
+        """``<name:re:regexp>``: the regexp (groups made non-capturing), else
+        :attr:`default_pattern`; no conversion."""
+        return _flatten_groups(config or self.default_pattern), None, None
 
     def add_filter(self, name, func):
         """Register a wildcard filter.
@@ -658,14 +691,13 @@ class Route(object):
         #: The original callback, without plugins applied.
         self.callback = callback
         #: The route name, or None.
-        self.name = name or None
-        #: Route-specific plugins (see :meth:`Bottle.route`).
-        self.plugins = plugins or []
+        self.name = name if name else None
+        #: Route-specific plugins (see :meth:`Bottle.route`), a list of its own.
+        self.plugins = list(plugins) if plugins else []
         #: Plugins (instances, classes, names or True) not to apply to this route.
-        self.skiplist = skiplist or []
+        self.skiplist = list(skiplist) if skiplist else []
         #: Route configuration; reads through to the application config.
-        self.config = app.config._make_overlay()
-        self.config.load_dict(config)
+        self.config = app.config._make_overlay().load_dict(config)
 
     @cached_property
     def call(self):
@@ -701,18 +733,25 @@ class Route(object):
             yield plugin
 
     def _make_callback(self):
-        callback = self.callback
-        for plugin in self.all_plugins():
+        """The callback wrapped by every plugin of :meth:`all_plugins`, innermost first.
+
+        A plugin that raises RouteReset while it is applied (it changed the
+        plugins, say) makes the chain start over.
+        """
+        while True:
             try:
-                if hasattr(plugin, 'apply'):
-                    callback = plugin.apply(callback, self)
-                else:
-                    callback = plugin(callback)
+                return self._wrap_in_plugins()
             except RouteReset:
-                return self._make_callback()
-            if callback is not self.callback:
-                update_wrapper(callback, self.callback)
-        return callback
+                continue
+
+    def _wrap_in_plugins(self):
+        wrapped = self.callback
+        for plugin in self.all_plugins():
+            apply = getattr(plugin, 'apply', None)
+            wrapped = apply(wrapped, self) if apply is not None else plugin(wrapped)
+            if wrapped is not self.callback:  # the wrapper looks like the callback
+                update_wrapper(wrapped, self.callback)
+        return wrapped
 
     def get_undecorated_callback(self):
         """Return the original callback, looking through decorators and bound methods."""
@@ -809,8 +848,8 @@ class Bottle(object):
         self._mounts = []  # (prefix, application) of every mount() below this one
         #: The application configuration, a :class:`ConfigDict`.
         self.config = self._initial_config(kwargs)
-        self.install(JSONPlugin())
-        self.install(TemplatePlugin())
+        for plugin in (JSONPlugin(), TemplatePlugin()):  # what every application has
+            self.install(plugin)
 
     def _initial_config(self, kwargs):
         """The ConfigDict of a new application: bottle's own keys, listeners and the
@@ -933,17 +972,17 @@ class Bottle(object):
             raise ValueError("Mount prefix must start with '/': %r" % (prefix,))
         segments = [segment for segment in prefix.split('/') if segment]
         if not segments:
-            if isinstance(app, Bottle) and not options:
-                return self.merge(app)
-            raise ValueError('Only Bottle applications (without route options) can be'
-                             ' mounted to "/": %r' % (app,))
-        if not prefix.endswith('/'):
+            if not isinstance(app, Bottle) or options:
+                raise ValueError('Only Bottle applications (without route options) can be'
+                                 ' mounted to "/": %r' % (app,))
+            return self.merge(app)
+        matches_bare_prefix = not prefix.endswith('/')
+        if matches_bare_prefix:
             depr(0, 13, 'Mount prefix %r does not end with a slash.' % prefix,
                  'Mount at %r; add a redirect from %r to it if you need one.'
                  % (prefix + '/', prefix))
-        if isinstance(app, Bottle):
-            app.config['_mount.prefix'] = prefix
-            app.config['_mount.app'] = self
+        if isinstance(app, Bottle):  # it builds its URLs below the prefix (see get_url)
+            app.config.update({'_mount.prefix': prefix, '_mount.app': self})
         self._mounts.append((prefix, app))
         route_options = dict(options, callback=_make_mount_callback(app, len(segments)))
         route_options.setdefault('skip', True)
@@ -951,7 +990,7 @@ class Bottle(object):
         route_options.setdefault('mountpoint', {'prefix': prefix, 'target': app})
         below = '/' + '/'.join(segments)
         self.route(below + '/<:re:.*>', **route_options)
-        if not prefix.endswith('/'):
+        if matches_bare_prefix:
             self.route(below, **route_options)
 
     def merge(self, routes):
@@ -1223,15 +1262,16 @@ class Bottle(object):
             out = self._internal_error(environ)
         if isinstance(out, HTTPResponse):
             out.apply(response)
-        if self._hooks['after_request']:
+        for hook in self._hooks['after_request'][:]:  # a copy: hooks may remove hooks
             try:
-                self.trigger_hook('after_request')
+                hook()
             except HTTPResponse as answer:
                 out = answer
-                out.apply(response)
             except Exception:
                 out = self._internal_error(environ)
-                out.apply(response)
+            else:
+                continue
+            out.apply(response)  # an answer from the hook replaces the callback's
         return out
 
     def _trust_proxies(self, environ):
@@ -1259,18 +1299,18 @@ class Bottle(object):
         """The ``before_request`` hooks, routing and the route's callback: returns the
         callback's result or the HTTPResponse raised on the way."""
         try:
-            if self._hooks['before_request']:
-                self.trigger_hook('before_request')
-            route, args = self.router.match(environ)
+            for hook in self._hooks['before_request'][:]:
+                hook()
+            route, url_args = self.router.match(environ)
             environ['route.handle'] = environ['bottle.route'] = route
-            environ['route.url_args'] = args
+            environ['route.url_args'] = url_args
             try:
-                return route.call(**args)
+                return route.call(**url_args)
             except RouteReset:  # a plugin asked for its route to be rebuilt: once more
                 depr(0, 13, 'RouteReset exception deprecated',
                      'Call route.reset() and send a new request instead.')
                 route.reset()
-                return route.call(**args)
+                return route.call(**url_args)
         except HTTPResponse as answer:
             return answer
 
@@ -1298,30 +1338,26 @@ class Bottle(object):
         setting Content-Length where it is known. ``peek`` is unused (0.13 API).
         """
         # Text, and lists of text or bytes, become one block of bytes.
-        if isinstance(out, str):
-            out = out.encode(response.charset)
-        elif isinstance(out, (list, tuple)) and out and isinstance(out[0], (str, bytes)):
+        if isinstance(out, (list, tuple)) and out and isinstance(out[0], (str, bytes)):
             out = self._joined(out)
+        elif isinstance(out, str):
+            out = out.encode(response.charset)
         # A block of bytes, or an empty result (None, '', [], ...), has a known length.
         if isinstance(out, bytes) or not out:
             headers = response._headers
             if 'Content-Length' not in headers:
                 headers['Content-Length'] = [str(len(out)) if out else '0']
             return [out] if out else []
-        # Errors are rendered by the error handlers; other responses bring their body.
-        if isinstance(out, HTTPError):
-            out.apply(response)
-            return self._cast(self._render_error(out))
+        # A response brings its own body; an error's body comes from the error handlers.
         if isinstance(out, HTTPResponse):
             out.apply(response)
-            return self._cast(out.body)
+            return self._cast(self._render_error(out) if isinstance(out, HTTPError) else out.body)
         # Files are streamed, by the server's wsgi.file_wrapper (sendfile) if it has one.
         if hasattr(out, 'read'):
-            file_wrapper = request.environ.get('wsgi.file_wrapper')
-            if file_wrapper is not None:
+            file_wrapper = request.environ.get('wsgi.file_wrapper', WSGIFileWrapper)
+            if file_wrapper is not WSGIFileWrapper or hasattr(out, 'close') or \
+                    not hasattr(out, '__iter__'):
                 return file_wrapper(out)
-            if hasattr(out, 'close') or not hasattr(out, '__iter__'):
-                return WSGIFileWrapper(out)
         # Anything else must be an iterable of text or bytes.
         return self._cast_iterable(out)
 
@@ -2072,48 +2108,69 @@ class BaseRequest(object):
         return self.environ.keys()
 
     def __setitem__(self, key, value):
-        """Change an environ value and drop the parsed values that depend on it."""
-        if self.environ.get('bottle.request.readonly'):
+        """Change an environ value and forget the parsed values computed from it.
+
+        :raises KeyError: the environ is marked read-only
+            (``bottle.request.readonly``).
+        """
+        environ = self.environ
+        if environ.get('bottle.request.readonly'):
             raise KeyError('The environ dictionary is read-only.')
-        self.environ[key] = value
-        if key == 'wsgi.input':
-            stale = ('body', 'body_items', 'forms', 'files', 'params', 'post', 'json')
-        elif key == 'QUERY_STRING':
-            stale = ('query', 'params')
-        elif key.startswith('HTTP_'):
-            stale = ('headers', 'cookies')
-        else:
-            return
-        for name in stale:
-            self.environ.pop('bottle.request.' + name, None)
+        environ[key] = value
+        depending = _PARSED_FROM.get(key)
+        if depending is None and key.startswith('HTTP_'):
+            depending = _PARSED_FROM_HEADERS
+        for cache_key in depending or ():
+            environ.pop(cache_key, None)
 
     def __repr__(self):
-        return '<%s: %s %s>' % (self.__class__.__name__, self.method, self.url)
+        return '<%s: %s %s>' % (type(self).__name__, self.method, self.url)
+
+    # Custom attributes (request.user = ...) live in the environ, so that every
+    # request object of the environ, and plugins that read it, see them.
 
     def __getattr__(self, name):
-        """Custom attributes are looked up in the environ (``bottle.request.ext.<name>``)."""
+        """Read a custom attribute (stored in the environ; see :meth:`__setattr__`).
+
+        :raises AttributeError: no such attribute.
+        :raises RuntimeError: a :class:`LocalRequest` used where no request is bound.
+        """
         if name == 'environ':  # a LocalRequest not bound in this thread
             raise RuntimeError('Request context not initialized.')
         try:
-            var = self.environ['bottle.request.ext.%s' % name]
+            value = self.environ[_CUSTOM_ATTRIBUTE_KEY + name]
         except KeyError:
-            raise AttributeError('Attribute %r not defined.' % name)
-        return var.__get__(self) if hasattr(var, '__get__') else var
+            raise AttributeError('Attribute %r not defined.' % name) from None
+        getter = getattr(value, '__get__', None)
+        return value if getter is None else getter(self)
 
     def __setattr__(self, name, value):
-        """Store a custom attribute in the environ; existing names cannot be replaced."""
+        """Store a custom attribute in the environ (``request.user = user``).
+
+        :raises AttributeError: the name is taken (a property or an attribute
+            set before).
+        """
         if name == 'environ':
             return object.__setattr__(self, name, value)
-        key = 'bottle.request.ext.%s' % name
         if hasattr(self, name):
             raise AttributeError('Attribute already defined: %s' % name)
-        self.environ[key] = value
+        self.environ[_CUSTOM_ATTRIBUTE_KEY + name] = value
 
     def __delattr__(self, name):
-        try:
-            del self.environ['bottle.request.ext.%s' % name]
-        except KeyError:
+        """Remove a custom attribute. :raises AttributeError: it was not set."""
+        if self.environ.pop(_CUSTOM_ATTRIBUTE_KEY + name, _UNSET) is _UNSET:
             raise AttributeError('Attribute not defined: %s' % name)
+
+
+#: The environ key prefix of custom request attributes (as in Bottle 0.13).
+_CUSTOM_ATTRIBUTE_KEY = 'bottle.request.ext.'
+#: For environ keys, the cached request values parsed from them (see __setitem__).
+_PARSED_FROM = {
+    'wsgi.input': tuple('bottle.request.' + name for name in (
+        'body', 'body_items', 'forms', 'files', 'params', 'post', 'json')),
+    'QUERY_STRING': ('bottle.request.query', 'bottle.request.params', 'bottle.get'),
+}
+_PARSED_FROM_HEADERS = ('bottle.request.headers', 'bottle.request.cookies')
 
 
 # Reading request bodies -------------------------------------------------------
@@ -2580,9 +2637,12 @@ class HeaderProperty(object):
     """A response property backed by a header, with optional read/write converters."""
 
     def __init__(self, name, reader=None, writer=None, default=''):
-        self.name, self.default = name, default
-        self.reader, self.writer = reader, writer
-        self.__doc__ = 'Current value of the %r header.' % name.title()
+        self.name = name
+        self.reader = reader
+        self.writer = writer
+        self.default = default
+        self.__doc__ = 'The %s header of the response (%r when it is not set).' % (
+            name.title(), default)
 
     def __get__(self, obj, _):
         if obj is None:
@@ -2597,6 +2657,34 @@ class HeaderProperty(object):
 
     def __delete__(self, obj):
         del obj[self.name]
+
+
+def _digits_or(text, default):
+    """``text`` as an int if it is ASCII digits (surrounding spaces aside), else ``default``."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else default
+
+
+def _header_pairs(headers, more_headers):
+    """The (name, value) pairs of a response's ``headers`` (a dict or a list of pairs)
+    and then of its keyword headers."""
+    pairs = list(headers.items() if isinstance(headers, dict) else headers or ())
+    pairs.extend(more_headers.items())
+    return pairs
+
+
+def _parse_status_line(text):
+    """``(code, line)`` of a status line such as ``'404 Brain not found'``.
+
+    :raises ValueError: control characters, or no code at the start.
+    """
+    line = text.strip()
+    if not line.isprintable():
+        raise ValueError('Status line must not contain control characters: %r' % text)
+    code = line.split(None, 1)[0]
+    if not (code.isascii() and code.isdigit()):
+        raise ValueError('Status line does not start with a code: %r' % text)
+    return int(code), line
 
 
 def _expires_from_header(value):
@@ -2617,39 +2705,38 @@ class BaseResponse(object):
     default_status = 200
     default_content_type = 'text/html; charset=UTF-8'
 
-    #: Headers that must not be sent with a given status code.
+    #: Headers that a response with the status code must not carry: no content
+    #: with 204, and a 304 sends only what tells that the client's copy is current.
     bad_headers = {
-        204: frozenset(('Content-Type', 'Content-Length')),
-        304: frozenset(('Allow', 'Content-Encoding', 'Content-Language', 'Content-Length',
-                        'Content-Range', 'Content-Type', 'Content-Md5', 'Last-Modified')),
+        204: frozenset('Content-Type Content-Length'.split()),
+        304: frozenset('Allow Content-Encoding Content-Language Content-Length Content-Range'
+                       ' Content-Type Content-Md5 Last-Modified'.split()),
     }
 
     def __init__(self, body='', status=None, headers=None, **more_headers):
-        self._cookies = None
         self._headers = {}
+        self._cookies = None
         self._charset = None
         self.body = body
-        self.status = status or self.default_status
-        if headers:
-            if isinstance(headers, dict):
-                headers = headers.items()
-            for name, value in headers:
-                self.add_header(name, value)
-        if more_headers:
-            for name, value in more_headers.items():
-                self.add_header(name, value)
+        self._set_status(status or self.default_status)
+        for name, value in _header_pairs(headers, more_headers):
+            self.add_header(name, value)
 
     def copy(self, cls=None):
-        """Return a copy of status, headers and cookies (as an instance of ``cls``)."""
+        """Return a new response (of class ``cls``, default BaseResponse) with the
+        status, headers, cookies and charset of this one, and an empty body.
+
+        :raises TypeError: ``cls`` is not a BaseResponse subclass.
+        """
         cls = cls or BaseResponse
-        assert issubclass(cls, BaseResponse)
-        copy = cls()
-        copy.status = self.status
-        copy._headers = dict((name, values[:]) for name, values in self._headers.items())
-        copy._charset = self._charset
-        if self._cookies:
-            copy._cookies = dict(self._cookies)
-        return copy
+        if not issubclass(cls, BaseResponse):
+            raise TypeError('copy() makes BaseResponse objects, not %r' % (cls,))
+        duplicate = cls()
+        duplicate._status_code, duplicate._status_line = self._status_code, self._status_line
+        duplicate._headers = {name: list(values) for name, values in self._headers.items()}
+        duplicate._charset = self._charset
+        duplicate._cookies = dict(self._cookies) if self._cookies else None
+        return duplicate
 
     def __iter__(self):
         return iter(self.body)
@@ -2673,28 +2760,18 @@ class BaseResponse(object):
         if isinstance(status, int):
             code, line = status, _HTTP_STATUS_LINES.get(status)
         elif isinstance(status, str) and ' ' in status.strip():
-            if '\n' in status or '\r' in status or '\0' in status:
-                raise ValueError('Status line must not contain control characters: %r' % status)
-            line = status.strip()
-            try:
-                code = int(line.split()[0])
-            except ValueError:
-                raise ValueError('Status line does not start with a code: %r' % status)
+            code, line = _parse_status_line(status)
         else:
             raise ValueError('Status must be an int or "NNN Reason", not %r' % (status,))
         if not 100 <= code <= 999:
-            raise ValueError('Status code out of range: %r' % (status,))
+            raise ValueError('Status code %d of %r is outside 100-999.' % (code, status))
         self._status_code = code
-        self._status_line = str(line or ('%d Unknown' % code))
+        self._status_line = line or '%d Unknown' % code
 
-    def _get_status(self):
-        return self._status_line
-
-    status = property(_get_status, _set_status, None, '''
+    status = property(lambda self: self._status_line, _set_status, None, '''
         The HTTP status line (e.g. ``200 OK``). Set it to an int (the reason
         phrase is added) or to a full status line; raises ValueError for codes
         outside 100-999 or malformed lines.''')
-    del _get_status, _set_status
 
     @property
     def headers(self):
@@ -2751,7 +2828,8 @@ class BaseResponse(object):
         return out
 
     content_type = HeaderProperty('Content-Type')
-    content_length = HeaderProperty('Content-Length', reader=int, default=-1)
+    content_length = HeaderProperty('Content-Length', reader=lambda value: _digits_or(value, -1),
+                                    default=-1)
     expires = HeaderProperty('Expires', reader=_expires_from_header,
                              writer=lambda value: http_date(value), default=None)
 
@@ -2919,14 +2997,13 @@ class HTTPResponse(BaseResponse, BottleException):
     status, headers and body instead of the callback's."""
 
     def __init__(self, body='', status=None, headers=None, **more_headers):
-        super(HTTPResponse, self).__init__(body, status, headers, **more_headers)
+        super().__init__(body, status, headers, **more_headers)
 
     def apply(self, other):
-        """Copy status, headers, cookies and body into another response object."""
-        other._status_code = self._status_code
-        other._status_line = self._status_line
-        other._headers = self._headers
-        other._cookies = self._cookies
+        """Make the response object ``other`` answer as this one does: status,
+        headers, cookies, charset and body (shared, not copied)."""
+        other._status_code, other._status_line = self._status_code, self._status_line
+        other._headers, other._cookies = self._headers, self._cookies
         other._charset = self._charset
         other.body = self.body
 
@@ -2948,9 +3025,11 @@ class HTTPError(HTTPResponse):
     default_status = 500
 
     def __init__(self, status=None, body=None, exception=None, traceback=None, **more_headers):
+        super().__init__(body, status, **more_headers)
+        #: The exception that caused the error, or None.
         self.exception = exception
+        #: The formatted traceback of :attr:`exception`, or None.
         self.traceback = traceback
-        super(HTTPError, self).__init__(body, status, **more_headers)
 
 
 # ------------------------------------------------------------------- Plugins ----
@@ -3025,29 +3104,41 @@ class TemplatePlugin(object):
             app.tpl = self
 
     def apply(self, callback, route):
-        """Wrap ``callback`` with :func:`view` if the route has a ``template`` option."""
-        conf = route.config.get('template')
-        if isinstance(conf, (tuple, list)) and len(conf) == 2:
-            return view(conf[0], **conf[1])(callback)
-        if isinstance(conf, str):
-            return view(conf)(callback)
-        return callback
+        """Wrap ``callback`` with :func:`view` if the route has a ``template`` option:
+        a template name, or a ``(name, defaults)`` pair."""
+        option = route.config.get('template')
+        if isinstance(option, str):
+            name, defaults = option, {}
+        elif isinstance(option, (tuple, list)) and len(option) == 2:
+            name, defaults = option
+        else:
+            return callback
+        return view(name, **defaults)(callback)
 
 
 # ----------------------------------------------------------- Data structures ----
-# Dicts with extras: several values per key, case-insensitive headers, views of the
-# environ, configuration with overlays, the application stack, file wrappers.
+# Dicts for request and response data: MultiDict keeps every value of a key,
+# FormsDict adds attribute access for form fields, HeaderDict folds header-name
+# case, WSGIHeaderDict reads the headers of a WSGI environ, ConfigDict holds
+# configuration. Then the application stack and two iterables for response bodies.
 
 class MultiDict(DictMixin):
-    """A dict that keeps every value given for a key.
+    """A dict that keeps every value given for a key, in the order they came.
 
-    Dict access (``d[key]``, ``d.get(key)``) returns the newest value;
-    assignment *adds* a value; :meth:`getall` returns all of them (an empty
-    list for a missing key); :meth:`replace` drops the old ones.
+    The contract: ``d[key]`` and ``d.get(key)`` give the newest value (a
+    missing key raises KeyError, or gives the default); ``d[key] = value``
+    *adds* a value; :meth:`getall` gives the list of all values (``[]`` for a
+    missing key); :meth:`replace` drops the old values; ``len``, iteration,
+    :meth:`keys` and :meth:`items` see each key once. The lists of values
+    are in :attr:`dict` (``{key: [values]}``).
     """
 
     def __init__(self, *a, **k):
-        self.dict = dict((key, [value]) for key, value in dict(*a, **k).items()) if a or k else {}
+        #: ``{key: [value, ...]}``: every value of every key, oldest first.
+        self.dict = {}
+        if a or k:
+            for key, value in dict(*a, **k).items():
+                self.dict[key] = [value]
 
     def __len__(self):
         return len(self.dict)
@@ -3062,25 +3153,30 @@ class MultiDict(DictMixin):
         del self.dict[key]
 
     def __getitem__(self, key):
+        """The newest value of ``key``. :raises KeyError: ``key`` is missing."""
         return self.dict[key][-1]
 
     def __setitem__(self, key, value):
+        """Add ``value`` to the values of ``key`` (see :meth:`replace` to overwrite)."""
         self.append(key, value)
 
+    def __repr__(self):
+        return '%s(%r)' % (type(self).__name__, self.allitems())
+
     def keys(self):
-        """The keys, once each."""
+        """The keys, each once."""
         return self.dict.keys()
 
     def values(self):
         """The newest value of each key."""
-        return (values[-1] for values in self.dict.values())
+        return [values[-1] for values in self.dict.values()]
 
     def items(self):
-        """(key, newest value) pairs."""
-        return ((key, values[-1]) for key, values in self.dict.items())
+        """``(key, newest value)`` of each key."""
+        return [(key, values[-1]) for key, values in self.dict.items()]
 
     def allitems(self):
-        """A list of every (key, value) pair, all values included."""
+        """Every ``(key, value)`` pair, all values of a key in a row, oldest first."""
         return [(key, value) for key, values in self.dict.items() for value in values]
 
     iterkeys = keys
@@ -3089,88 +3185,114 @@ class MultiDict(DictMixin):
     iterallitems = allitems
 
     def get(self, key, default=None, index=-1, type=None):
-        """Return a value for ``key``, or ``default``.
+        """A value of ``key``, or ``default`` if it has none.
 
-        :param index: which value to return (default: the newest).
-        :param type: a callable to convert the value with; ``default`` is
-            returned if it raises.
+        :param index: which of the values (default: the newest, ``-1``); an
+            index it does not have gives ``default``.
+        :param type: a converter such as ``int``: its result is returned; if
+            it raises ValueError or TypeError (``int('x')``), ``default`` is
+            returned instead. Other exceptions of the converter propagate.
         """
         try:
             value = self.dict[key][index]
-            return type(value) if type else value
-        except Exception:
-            pass
-        return default
+        except (KeyError, IndexError):
+            return default
+        if type is None:
+            return value
+        try:
+            return type(value)
+        except (ValueError, TypeError):
+            return default
 
     def append(self, key, value):
-        """Add a value to the list of values for ``key``."""
-        self.dict.setdefault(key, []).append(value)
+        """Add ``value`` as the newest value of ``key``."""
+        values = self.dict.get(key)
+        if values is None:
+            self.dict[key] = [value]
+        else:
+            values.append(value)
 
     def replace(self, key, value):
-        """Replace all values of ``key`` with a single value."""
+        """Make ``value`` the only value of ``key``."""
         self.dict[key] = [value]
 
     def getall(self, key):
-        """Return a (possibly empty) list of all values of ``key``."""
-        return self.dict.get(key) or []
+        """The list of all values of ``key``, oldest first (``[]`` if it has none)."""
+        return list(self.dict.get(key, ()))
 
     getone = get
     getlist = getall
 
 
 class FormsDict(MultiDict):
-    """A MultiDict for form data, query strings and cookies, with attribute access.
+    """A MultiDict of form fields, query parameters or cookies, with attribute access.
 
-    ``forms.name`` returns the value of ``name`` as str, or ``''`` if it is
-    missing (it never raises). Values parsed by the request object are already
-    decoded; a FormsDict built by hand keeps Bottle 0.13's behaviour of
-    re-decoding latin-1 native strings as :attr:`input_encoding` in
-    :meth:`getunicode`, :meth:`decode` and attribute access.
+    ``forms.name`` is the newest value of the field ``name`` as text, or
+    ``''`` when there is none: attribute access never raises. Request data
+    (``request.forms``, ``.query``, ``.cookies``...) is decoded as UTF-8 when
+    it is parsed. A FormsDict made by hand keeps Bottle 0.13's behaviour:
+    its str values are taken for latin-1 readings of bytes and decoded again
+    with :attr:`input_encoding` by attribute access, :meth:`getunicode` and
+    :meth:`decode`.
     """
 
-    #: Encoding used for attribute values.
+    #: The encoding values are decoded with (see :attr:`recode_unicode`).
     input_encoding = 'utf8'
-    #: If true, str values are re-decoded (latin-1 -> input_encoding) on access.
+    #: True: str values are latin-1 readings of bytes, decoded on access.
     recode_unicode = True
 
-    def _fix(self, s, encoding=None):
-        if isinstance(s, str) and self.recode_unicode:
-            return s.encode('latin1').decode(encoding or self.input_encoding)
-        if isinstance(s, bytes):
-            return s.decode(encoding or self.input_encoding)
-        return s
+    def _decoded(self, value, encoding=None):
+        """``value`` as text: bytes decoded, str recoded when :attr:`recode_unicode`.
+
+        :raises UnicodeError: the bytes are not valid in the encoding.
+        """
+        encoding = encoding or self.input_encoding
+        if isinstance(value, bytes):
+            return value.decode(encoding)
+        if isinstance(value, str) and self.recode_unicode:
+            return value.encode('latin1').decode(encoding)
+        return value
 
     def decode(self, encoding=None):
-        """Return a copy with all keys and values decoded (see :attr:`recode_unicode`)."""
-        copy = FormsDict()
-        encoding = copy.input_encoding = encoding or self.input_encoding
-        copy.recode_unicode = False
+        """A copy whose keys and values are decoded text (nothing is recoded later).
+
+        :raises UnicodeError: a key or value is not valid in the encoding.
+        """
+        decoded = FormsDict()
+        decoded.input_encoding = encoding or self.input_encoding
+        decoded.recode_unicode = False
         for key, value in self.allitems():
-            copy.append(self._fix(key, encoding), self._fix(value, encoding))
-        return copy
+            decoded.append(self._decoded(key, encoding), self._decoded(value, encoding))
+        return decoded
 
     def getunicode(self, name, default=None, encoding=None):
-        """Return the value of ``name`` as str, or ``default`` if missing or undecodable."""
+        """The newest value of ``name`` as text, or ``default`` if it is missing or
+        cannot be decoded."""
+        values = self.dict.get(name)
+        if not values:
+            return default
         try:
-            return self._fix(self[name], encoding)
-        except (UnicodeError, KeyError):
+            return self._decoded(values[-1], encoding)
+        except UnicodeError:
             return default
 
     def __getattr__(self, name, default=''):
-        if name == 'dict':  # not set yet, e.g. while unpickling
+        """``forms.name``: see the class documentation; ``default`` ('') when missing."""
+        if name == 'dict' or (name.startswith('__') and name.endswith('__')):
+            # 'dict' before __init__ ran (unpickling); special names as for any object.
             raise AttributeError(name)
         values = self.dict.get(name)
-        if values is not None and not self.recode_unicode and isinstance(values[-1], str):
-            return values[-1]  # already decoded: the common case for request data
-        if name.startswith('__') and name.endswith('__'):
-            return super(FormsDict, self).__getattr__(name)
+        if values and not self.recode_unicode and values[-1].__class__ is str:
+            return values[-1]  # PERF: parsed request data is text already
         return self.getunicode(name, default=default)
 
 
 class HeaderDict(MultiDict):
-    """A MultiDict with case-insensitive keys, normalised like ``Content-Type``.
+    """A MultiDict of HTTP headers: names are case-insensitive (stored normalised,
+    ``content_type`` -> ``Content-Type``), values are text.
 
-    Values are stored as str; CR, LF and NUL in names or values raise ValueError.
+    :raises ValueError: on setting a name or value that could break the header
+        block (control characters, or spaces and colons in names).
     """
 
     def __init__(self, *a, **ka):
@@ -3185,31 +3307,38 @@ class HeaderDict(MultiDict):
         del self.dict[_hkey(key)]
 
     def __getitem__(self, key):
+        """The newest value of header ``key``. :raises KeyError: the header is missing."""
         return self.dict[_hkey(key)][-1]
 
     def replace(self, key, value):
-        """Set header ``key`` to a single value."""
+        """Make ``value`` the only value of header ``key``."""
         self.dict[_hkey(key)] = [_hval(value)]
 
     __setitem__ = replace
 
     def append(self, key, value):
-        """Add a value for header ``key``."""
-        self.dict.setdefault(_hkey(key), []).append(_hval(value))
+        """Add ``value`` to the values of header ``key``."""
+        MultiDict.append(self, _hkey(key), _hval(value))
 
     def getall(self, key):
-        """All values of header ``key`` (a possibly empty list)."""
-        return self.dict.get(_hkey(key)) or []
+        """All values of header ``key`` (``[]`` if it has none)."""
+        return MultiDict.getall(self, _hkey(key))
 
-    def get(self, key, default=None, index=-1):
-        """A value of header ``key`` (the last by default), or ``default``."""
-        return MultiDict.get(self, _hkey(key), default, index)
+    def get(self, key, default=None, index=-1, type=None):
+        """A value of header ``key``, or ``default`` (see :meth:`MultiDict.get`)."""
+        return MultiDict.get(self, _hkey(key), default, index, type)
 
     def filter(self, names):
-        """Remove all headers with one of the given names."""
-        for name in (_hkey(name) for name in names):
-            if name in self.dict:
-                del self.dict[name]
+        """Remove every header named in ``names``."""
+        for name in names:
+            self.dict.pop(_hkey(name), None)
+
+
+def _header_name(environ_key):
+    """The header name of an environ key: ``HTTP_USER_AGENT`` -> ``User-Agent``."""
+    if environ_key.startswith('HTTP_'):
+        environ_key = environ_key[5:]
+    return environ_key.replace('_', '-').title()
 
 
 class WSGIHeaderDict(DictMixin):
@@ -3217,53 +3346,53 @@ class WSGIHeaderDict(DictMixin):
 
     ``headers['Content-Type']`` reads ``environ['CONTENT_TYPE']``, other
     names read ``HTTP_*`` keys. Values are decoded as UTF-8 (latin-1 if they
-    are not valid UTF-8); :meth:`raw` returns them untouched.
+    are not valid UTF-8); :meth:`raw` returns them untouched. Changing it
+    raises TypeError.
     """
 
     #: Headers that the environ stores without the ``HTTP_`` prefix.
     cgikeys = ('CONTENT_TYPE', 'CONTENT_LENGTH')
 
     def __init__(self, environ):
+        #: The WSGI environ the headers are read from.
         self.environ = environ
 
-    def _ekey(self, key):
-        key = key.replace('-', '_').upper()
-        if key in self.cgikeys:
-            return key
-        return 'HTTP_' + key
+    def _environ_key(self, name):
+        """The environ key of header ``name``: ``User-Agent`` -> ``HTTP_USER_AGENT``."""
+        key = name.replace('-', '_').upper()
+        return key if key in self.cgikeys else 'HTTP_' + key
 
     def raw(self, key, default=None):
         """Return the header value as found in the environ, or ``default``."""
-        return self.environ.get(self._ekey(key), default)
+        return self.environ.get(self._environ_key(key), default)
 
     def __getitem__(self, key):
-        value = self.environ[self._ekey(key)]
+        """The value of header ``key``, decoded. :raises KeyError: it is missing."""
+        value = self.environ[self._environ_key(key)]
         if isinstance(value, bytes):
-            return touni(value, 'latin1')
+            return value.decode('latin1')
         return _latin1_to_unicode(value)
 
     def __setitem__(self, key, value):
-        raise TypeError('%s is read-only.' % self.__class__)
+        raise TypeError('%s is read-only.' % type(self).__name__)
 
     def __delitem__(self, key):
-        raise TypeError('%s is read-only.' % self.__class__)
+        raise TypeError('%s is read-only.' % type(self).__name__)
 
     def __iter__(self):
         for key in self.environ:
-            if key[:5] == 'HTTP_':
-                yield _hkey(key[5:])
-            elif key in self.cgikeys:
-                yield _hkey(key)
+            if key.startswith('HTTP_') or key in self.cgikeys:
+                yield _header_name(key)
 
     def keys(self):
         """The names of all headers present."""
-        return [key for key in self]
+        return list(self)
 
     def __len__(self):
-        return len(self.keys())
+        return sum(1 for _ in self)
 
     def __contains__(self, key):
-        return self._ekey(key) in self.environ
+        return self._environ_key(key) in self.environ
 
 
 _UNSET = object()
@@ -3383,14 +3512,19 @@ class ConfigDict(dict):
 
         :raises KeyError: the key is missing, or only read through from the source.
         """
-        if key not in self:
-            raise KeyError(key)
         if key in self._virtual_keys:
             raise KeyError('Virtual keys cannot be deleted: %s' % key)
-        if self._source is not None and key in self._source:
+        if key not in self:
+            raise KeyError(key)
+        source = self._source
+        if source is not None and key in source:  # the source's value shows through again
             self._virtual_keys.add(key)
-            self._store(key, self._source[key])
-            return
+            self._store(key, source[key])
+        else:
+            self._remove(key)
+
+    def _remove(self, key):
+        """Drop ``key`` here and in the overlays that read it through from here."""
         self._notify(key, None)
         dict.__delitem__(self, key)
         for overlay in self._live_overlays():
@@ -3414,13 +3548,9 @@ class ConfigDict(dict):
 
     def _forget_inherited(self, key):
         """The source deleted ``key``: drop it too, unless this dict set it itself."""
-        if key not in self._virtual_keys:
-            return
-        self._virtual_keys.discard(key)
-        self._notify(key, None)
-        dict.__delitem__(self, key)
-        for overlay in self._live_overlays():
-            overlay._forget_inherited(key)
+        if key in self._virtual_keys:
+            self._virtual_keys.discard(key)
+            self._remove(key)
 
     # Listeners and metadata -------------------------------------------------
 
@@ -3478,143 +3608,151 @@ class ConfigDict(dict):
 
 
 class AppStack(list):
-    """A stack of applications; the top one is the default for module-level shortcuts."""
+    """The stack of default applications: the module-level shortcuts (``route``,
+    ``get``, ``run()``...) use the application on top."""
 
     def __call__(self):
         """Return the current default application."""
         return self.default
 
     def push(self, value=None):
-        """Push a new Bottle application (or ``value``) on the stack and return it."""
-        if not isinstance(value, Bottle):
-            value = Bottle()
-        self.append(value)
-        return value
+        """Put ``value`` (a new Bottle application if it is none) on top; return it."""
+        application = value if isinstance(value, Bottle) else Bottle()
+        self.append(application)
+        return application
 
     new_app = push
 
     @property
     def default(self):
-        """The application on top of the stack (created if the stack is empty)."""
-        try:
-            return self[-1]
-        except IndexError:
-            return self.push()
+        """The application on top of the stack (a new one if the stack is empty)."""
+        return self[-1] if self else self.push()
 
 
 class WSGIFileWrapper(object):
     """Iterate over a file-like object in blocks of ``buffer_size`` bytes.
 
-    ``fileno``, ``close``, ``read``, ``readlines``, ``tell`` and ``seek`` of
-    the file are available on the wrapper, so servers can use sendfile.
+    The file's ``fileno``, ``close``, ``read``, ``readlines``, ``tell`` and
+    ``seek`` are available on the wrapper, so servers can use sendfile and
+    close the file.
     """
 
     def __init__(self, fp, buffer_size=1024 * 64):
-        self.fp, self.buffer_size = fp, buffer_size
-        for attr in ('fileno', 'close', 'read', 'readlines', 'tell', 'seek'):
-            if hasattr(fp, attr):
-                setattr(self, attr, getattr(fp, attr))
+        #: The wrapped file-like object.
+        self.fp = fp
+        #: The size of the blocks iteration yields.
+        self.buffer_size = buffer_size
+        for method in ('fileno', 'close', 'read', 'readlines', 'tell', 'seek'):
+            if hasattr(fp, method):
+                setattr(self, method, getattr(fp, method))
 
     def __iter__(self):
-        read, size = self.read, self.buffer_size
-        while True:
-            block = read(size)
-            if not block:
-                return
+        read, size = self.fp.read, self.buffer_size
+        block = read(size)
+        while block:
             yield block
+            block = read(size)
 
 
 class _closeiter(object):
-    """An iterable that calls one or more ``close`` callbacks when closed (PEP 3333)."""
+    """A response body that calls ``close`` callbacks when the server closes it (PEP 3333).
+
+    :param iterator: the iterable of the body.
+    :param close: a callable or a list of callables (None entries are skipped).
+    """
 
     def __init__(self, iterator, close=None):
         self.iterator = iterator
-        self.close_callbacks = makelist(close)
+        self.close_callbacks = [func for func in makelist(close) if func is not None]
 
     def __iter__(self):
         return iter(self.iterator)
 
     def close(self):
-        """Call every close callback."""
-        for func in self.close_callbacks:
-            func()
+        """Call every close callback, in order."""
+        for callback in self.close_callbacks:
+            callback()
 
 
 class ResourceManager(object):
-    """Find and open application files (templates, config, static data) in search paths.
+    """Find and open application files (templates, config, static data) in a list
+    of search directories.
 
-    :param base: default base path for relative search paths.
+    :param base: the directory relative search paths start from (a file name
+        in it is ignored, so ``__file__`` works).
     :param opener: the callable :meth:`open` uses (default :func:`open`).
-    :param cachemode: what :meth:`lookup` caches: ``all`` (found and missing),
-        ``found`` or ``none``.
+    :param cachemode: what :meth:`lookup` remembers: ``'all'`` (found and
+        missing names), ``'found'`` or ``'none'``.
     """
 
     def __init__(self, base='./', opener=open, cachemode='all'):
-        self.opener = opener
+        #: The directory relative search paths start from.
         self.base = base
+        #: The callable :meth:`open` opens files with.
+        self.opener = opener
+        #: What :meth:`lookup` caches (see the class documentation).
         self.cachemode = cachemode
-        #: The list of search paths, each an absolute path ending in a separator.
+        #: The search directories, each an absolute path ending in a separator.
         self.path = []
-        #: Maps resource names to found paths (or None).
+        #: Resource names mapped to the path found (None: not found).
         self.cache = {}
 
     def add_path(self, path, base=None, index=None, create=False):
-        """Add a search path; return True if it exists.
+        """Add a search directory and return whether it exists.
 
-        :param path: a directory; a trailing file name is stripped
+        :param path: a directory; a file name at its end is ignored
             (``'./views/'`` and ``'./views/x.tpl'`` add the same directory).
-        :param base: makes a relative ``path`` absolute (its file name is
-            stripped too, so ``__file__`` works). Defaults to :attr:`base`.
-        :param index: position in the search list (default: last).
+        :param base: where a relative ``path`` starts (a file name in it is
+            ignored too); default :attr:`base`.
+        :param index: its position in the search list (default: last). A
+            directory added again moves there.
         :param create: create the directory if it does not exist.
         """
-        base = os.path.abspath(os.path.dirname(base or self.base))
-        path = os.path.abspath(os.path.join(base, os.path.dirname(path)))
-        path += os.sep
-        if path in self.path:
-            self.path.remove(path)
-        if create and not os.path.isdir(path):
-            os.makedirs(path)
-        if index is None:
-            self.path.append(path)
-        else:
-            self.path.insert(index, path)
+        start = os.path.dirname(base or self.base)
+        directory = os.path.join(os.path.abspath(os.path.join(start, os.path.dirname(path))), '')
+        if directory in self.path:
+            self.path.remove(directory)
+        if create:
+            os.makedirs(directory, exist_ok=True)
+        self.path.insert(len(self.path) if index is None else index, directory)
         self.cache.clear()
-        return os.path.exists(path)
+        return os.path.exists(directory)
 
     def __iter__(self):
-        """Yield the paths of all files in the search paths (recursively)."""
-        search = self.path[:]
-        while search:
-            path = search.pop()
-            if not os.path.isdir(path):
+        """Yield the path of every file below the search directories."""
+        pending = list(self.path)
+        while pending:
+            directory = pending.pop()
+            if not os.path.isdir(directory):
                 continue
-            for name in os.listdir(path):
-                full = os.path.join(path, name)
-                if os.path.isdir(full):
-                    search.append(full)
+            for entry in os.listdir(directory):
+                full_path = os.path.join(directory, entry)
+                if os.path.isdir(full_path):
+                    pending.append(full_path)
                 else:
-                    yield full
+                    yield full_path
 
     def lookup(self, name):
-        """Return the absolute path of the first file called ``name`` in the search
-        paths, or None."""
-        if name not in self.cache or DEBUG:
-            for path in self.path:
-                candidate = os.path.join(path, name)
-                if os.path.isfile(candidate):
-                    if self.cachemode in ('all', 'found'):
-                        self.cache[name] = candidate
-                    return candidate
-            if self.cachemode == 'all':
-                self.cache[name] = None
-        return self.cache.get(name)
+        """The absolute path of the first file called ``name`` in the search
+        directories, or None. Answers are cached as :attr:`cachemode` says
+        (not in debug mode)."""
+        if name in self.cache and not DEBUG:
+            return self.cache[name]
+        found = next((candidate for candidate in (os.path.join(directory, name)
+                                                  for directory in self.path)
+                      if os.path.isfile(candidate)), None)
+        if self.cachemode == 'all' or (found and self.cachemode == 'found'):
+            self.cache[name] = found
+        return found
 
     def open(self, name, mode='r', *args, **kwargs):
-        """Open a resource by name with :attr:`opener`; IOError if it is not found."""
+        """Open the resource ``name`` with :attr:`opener`.
+
+        :raises IOError: no search directory has it.
+        """
         path = self.lookup(name)
         if not path:
-            raise IOError('Resource %r not found.' % name)
+            raise IOError('Resource %r not found in %s.' % (name, self.path))
         return self.opener(path, mode, *args, **kwargs)
 
 
@@ -4013,8 +4151,12 @@ _HEADER_CONTROL_CHARACTERS = re.compile(rb'[\x00-\x08\x0a-\x1f\x7f]')
 # A header name: an RFC 9110 token.
 _HEADER_NAME = re.compile(rb"[A-Za-z0-9!#$%&'*+\-.^_`|~]+\Z")
 
-# What follows a boundary: another part, the end of the body, or nothing we know (data).
-_NEXT_PART, _LAST_PART, _NOT_A_DELIMITER, _NEED_MORE = 'next', 'last', 'data', 'more'
+class _Delimiter(enum.Enum):
+    """What a boundary in the body turns out to be, by what follows it."""
+    NEXT_PART = 'another part follows'
+    LAST_PART = 'the closing boundary'
+    NOT_ONE = 'data that only looks like a boundary'
+    NEED_MORE = 'not known before more of the body is read'
 
 
 def _classify_delimiter(buf, end, at_eof):
@@ -4027,24 +4169,24 @@ def _classify_delimiter(buf, end, at_eof):
     """
     two = buf[end:end + 2]
     if two == b'\r\n':
-        return _NEXT_PART, end + 2, b'\r\n'
+        return _Delimiter.NEXT_PART, end + 2, b'\r\n'
     if two[:1] == b'\n':
-        return _NEXT_PART, end + 1, b'\n'
+        return _Delimiter.NEXT_PART, end + 1, b'\n'
     if two == b'--':
-        return _LAST_PART, end + 2, None
+        return _Delimiter.LAST_PART, end + 2, None
     if len(two) < 2 and not at_eof and two in (b'', b'-', b'\r', b' ', b'\t'):
-        return _NEED_MORE, end, None
+        return _Delimiter.NEED_MORE, end, None
     if two[:1] in (b' ', b'\t'):  # transport padding before the line ending
         newline = buf.find(b'\n', end)
         if newline == -1:
             if at_eof or len(buf) - end > 256:
-                return _NOT_A_DELIMITER, end, None
-            return _NEED_MORE, end, None
+                return _Delimiter.NOT_ONE, end, None
+            return _Delimiter.NEED_MORE, end, None
         padding = buf[end:newline]
         ending = b'\r\n' if padding.endswith(b'\r') else b'\n'
         if not padding.rstrip(b'\r').strip(b' \t'):
-            return _NEXT_PART, newline + 1, ending
-    return _NOT_A_DELIMITER, end, None
+            return _Delimiter.NEXT_PART, newline + 1, ending
+    return _Delimiter.NOT_ONE, end, None
 
 
 class _MultipartPart(object):
@@ -4173,14 +4315,13 @@ class _MultipartParser(object):
                  mem_limit=2 ** 20, memfile_limit=2 ** 18, buffer_size=2 ** 16, charset='latin1'):
         self.stream = stream
         self.boundary = _check_boundary(boundary)
-        self.content_length = content_length
-        self.disk_limit = disk_limit
-        self.mem_limit = mem_limit
-        self.memfile_limit = memfile_limit
+        self.content_length = content_length  # bytes to read; -1: to the end of the stream
+        # Bytes written to temporary files, held in memory, and the size a part may reach
+        # before it goes to a temporary file.
+        self.disk_limit, self.mem_limit, self.memfile_limit = disk_limit, mem_limit, memfile_limit
         self.buffer_size = max(int(buffer_size), 1)
         self.charset = charset
-        self._mem_used = 0
-        self._disk_used = 0
+        self._mem_used = self._disk_used = 0  # bytes so far, held in memory and on disk
         self._filling = None
 
     def _read_chunks(self):
@@ -4335,125 +4476,175 @@ class _MultipartParser(object):
             raise
 
     def _parse_parts(self):
-        """The parse loop: a small state machine over a buffer refilled from the stream.
+        """The parse loop: feed the chunks of the body to the step of the current
+        state until the body ends, yielding the parts the body step completes.
 
         ``self._filling`` is the part being filled (closed by :meth:`parse` on errors).
         """
-        boundary = self.boundary
-        first_delimiter = b'--' + boundary
-        delimiter = None  # b'\r\n--boundary' or b'\n--boundary', once the first line told us
-        delimiter_length = 0
-        header_limit = self.header_limit
-        state = 'preamble'
-        buf, pos, search = b'', 0, 0  # buffer, first unconsumed byte, where to search next
-        part, number = None, 0
-        epilogue_seen = 0
-        at_eof = False
-        source_offset = self._sliceable_offset()  # file offset of buf[0], if sliceable
+        scan = _MultipartScan(b'--' + self.boundary, self._sliceable_offset())
+        steps = {_ScanState.PREAMBLE: self._preamble_step, _ScanState.HEADERS: self._headers_step,
+                 _ScanState.BODY: self._body_step, _ScanState.EPILOGUE: self._epilogue_step}
         chunks = self._read_chunks()
-        while not at_eof:
-            chunk = next(chunks, None)
-            if chunk is None:
-                at_eof = True
-            elif pos:
-                buf = buf[pos:] + chunk
-                search -= pos
-                if source_offset is not None:
-                    source_offset += pos
-                pos = 0
-            else:
-                buf += chunk
+        while not scan.at_eof:
+            scan.feed(next(chunks, None))
             while True:
-                if state == 'body':
-                    found = buf.find(delimiter, search)
-                    if found == -1:
-                        # Everything before the last (delimiter_length - 1) bytes is content.
-                        safe = len(buf) - delimiter_length + 1
-                        if safe > pos:
-                            self._write(part, memoryview(buf)[pos:safe])
-                            pos = safe
-                        search = pos
-                        break
-                    kind, after, _ = _classify_delimiter(buf, found + delimiter_length, at_eof)
-                    if kind == _NOT_A_DELIMITER:
-                        search = found + 1
-                        continue
-                    self._write(part, memoryview(buf)[pos:found])
-                    pos = search = found
-                    if kind == _NEED_MORE:
-                        break
-                    self._finish(part)
-                    self._filling = None  # from here on the part belongs to the caller
-                    yield part
-                    part = None
-                    pos = search = after
-                    state = 'headers' if kind == _NEXT_PART else 'epilogue'
-                elif state == 'headers':
-                    if len(buf) - pos < 2 and not at_eof:
-                        break
-                    if buf.startswith(b'\r\n', pos) or buf.startswith(b'\n', pos):
-                        raise MultipartError('Part #%d of the multipart body has no '
-                                             'Content-Disposition header.' % (number + 1))
-                    ends = [i for i in (buf.find(b'\n\r\n', search), buf.find(b'\n\n', search))
-                            if i != -1]
-                    if not ends:
-                        if len(buf) - pos > header_limit:
-                            raise _MultipartLimitError(
-                                'Headers of part #%d of the multipart body exceed %d bytes.'
-                                % (number + 1, header_limit))
-                        search = max(pos, len(buf) - 2)
-                        break
-                    end = min(ends)
-                    if end + 1 - pos > header_limit:
-                        raise _MultipartLimitError(
-                            'Headers of part #%d of the multipart body exceed %d bytes.'
-                            % (number + 1, header_limit))
-                    number += 1
-                    part = self._filling = self._start_part(buf[pos:end + 1], number)
-                    pos = search = end + (3 if buf[end + 1:end + 2] == b'\r' else 2)
-                    if source_offset is not None:
-                        part._source_offset = source_offset + pos
-                    state = 'body'
-                elif state == 'preamble':
-                    found = buf.find(first_delimiter, search)
-                    if found == -1:
-                        # Keep enough bytes for a boundary split across chunks (and the
-                        # newline before it); the rest of the preamble is ignored.
-                        pos = search = max(pos, len(buf) - len(first_delimiter) - 1)
-                        break
-                    if found > 0 and buf[found - 1:found] != b'\n':
-                        search = found + 1
-                        continue
-                    kind, after, ending = _classify_delimiter(
-                        buf, found + len(first_delimiter), at_eof)
-                    if kind == _NOT_A_DELIMITER:
-                        search = found + 1
-                        continue
-                    if kind == _NEED_MORE:
-                        pos = search = max(pos, found - 1)
-                        break
-                    if ending is not None:
-                        delimiter = ending + first_delimiter
-                        delimiter_length = len(delimiter)
-                    pos = search = after
-                    state = 'headers' if kind == _NEXT_PART else 'epilogue'
-                else:  # epilogue: only whitespace may follow the closing boundary
-                    rest = buf[pos:]
-                    epilogue_seen += len(rest)
-                    if rest.strip(b' \t\r\n') or epilogue_seen > self.epilogue_limit:
-                        raise MultipartError('Unexpected data after the closing boundary of the '
-                                             'multipart body.')
-                    pos = search = len(buf)
+                outcome = steps[scan.state](scan)
+                if outcome is _AWAIT_DATA:
                     break
-        if state == 'preamble':
+                if outcome is not _STEP_DONE:
+                    yield outcome  # a complete part
+        self._check_complete(scan)
+
+    def _preamble_step(self, scan):
+        """Look for the first boundary line; it tells the line ending of the body."""
+        buf, first_delimiter = scan.buf, scan.first_delimiter
+        found = buf.find(first_delimiter, scan.search)
+        if found == -1:
+            # Keep enough bytes for a boundary split across chunks (and the newline
+            # before it); the rest of the preamble is ignored.
+            scan.pos = scan.search = max(scan.pos, len(buf) - len(first_delimiter) - 1)
+            return _AWAIT_DATA
+        if found > 0 and buf[found - 1:found] != b'\n':  # not at the start of a line
+            scan.search = found + 1
+            return _STEP_DONE
+        kind, after, ending = _classify_delimiter(buf, found + len(first_delimiter), scan.at_eof)
+        if kind is _Delimiter.NOT_ONE:
+            scan.search = found + 1
+            return _STEP_DONE
+        if kind is _Delimiter.NEED_MORE:
+            scan.pos = scan.search = max(scan.pos, found - 1)
+            return _AWAIT_DATA
+        if ending is not None:
+            scan.delimiter = ending + first_delimiter
+        scan.pos = scan.search = after
+        scan.state = _ScanState.HEADERS if kind is _Delimiter.NEXT_PART else _ScanState.EPILOGUE
+        return _STEP_DONE
+
+    def _headers_step(self, scan):
+        """Read the header block of the next part, up to the blank line, and start it."""
+        buf, pos, limit = scan.buf, scan.pos, self.header_limit
+        if len(buf) - pos < 2 and not scan.at_eof:
+            return _AWAIT_DATA
+        if buf.startswith(b'\r\n', pos) or buf.startswith(b'\n', pos):
+            raise MultipartError('Part #%d of the multipart body has no Content-Disposition '
+                                 'header.' % (scan.number + 1))
+        ends = [at for at in (buf.find(b'\n\r\n', scan.search), buf.find(b'\n\n', scan.search))
+                if at != -1]
+        if not ends or min(ends) + 1 - pos > limit:
+            if ends or len(buf) - pos > limit:
+                raise _MultipartLimitError('Headers of part #%d of the multipart body exceed %d '
+                                           'bytes.' % (scan.number + 1, limit))
+            scan.search = max(pos, len(buf) - 2)
+            return _AWAIT_DATA
+        end = min(ends)
+        scan.number += 1
+        scan.part = self._filling = self._start_part(buf[pos:end + 1], scan.number)
+        scan.pos = scan.search = end + (3 if buf[end + 1:end + 2] == b'\r' else 2)
+        if scan.source_offset is not None:
+            scan.part._source_offset = scan.source_offset + scan.pos
+        scan.state = _ScanState.BODY
+        return _STEP_DONE
+
+    def _body_step(self, scan):
+        """Copy the part's content up to the next delimiter; return the part once it
+        is complete."""
+        buf, delimiter = scan.buf, scan.delimiter
+        found = buf.find(delimiter, scan.search)
+        if found == -1:
+            # Everything but the last (len(delimiter) - 1) bytes is content for sure.
+            safe = len(buf) - len(delimiter) + 1
+            if safe > scan.pos:
+                self._write(scan.part, memoryview(buf)[scan.pos:safe])
+                scan.pos = safe
+            scan.search = scan.pos
+            return _AWAIT_DATA
+        kind, after, _ = _classify_delimiter(buf, found + len(delimiter), scan.at_eof)
+        if kind is _Delimiter.NOT_ONE:
+            scan.search = found + 1
+            return _STEP_DONE
+        self._write(scan.part, memoryview(buf)[scan.pos:found])
+        scan.pos = scan.search = found
+        if kind is _Delimiter.NEED_MORE:
+            return _AWAIT_DATA
+        part, scan.part = scan.part, None
+        self._finish(part)
+        self._filling = None  # from here on the part belongs to the caller
+        scan.pos = scan.search = after
+        scan.state = _ScanState.HEADERS if kind is _Delimiter.NEXT_PART else _ScanState.EPILOGUE
+        return part
+
+    def _epilogue_step(self, scan):
+        """After the closing boundary only a little whitespace may follow."""
+        rest = scan.buf[scan.pos:]
+        scan.epilogue_seen += len(rest)
+        if rest.strip(b' \t\r\n') or scan.epilogue_seen > self.epilogue_limit:
+            raise MultipartError('Unexpected data after the closing boundary of the multipart '
+                                 'body.')
+        scan.pos = scan.search = len(scan.buf)
+        return _AWAIT_DATA
+
+    def _check_complete(self, scan):
+        """At the end of the body: it must have ended after its closing boundary."""
+        if scan.state is _ScanState.PREAMBLE:
             raise MultipartError('Multipart body does not contain the boundary %r.'
-                                 % boundary.decode('ascii'))
-        if state == 'headers':
+                                 % self.boundary.decode('ascii'))
+        if scan.state is _ScanState.HEADERS:
             raise MultipartError('Multipart body is truncated: it ended in the headers of part '
-                                 '#%d.' % (number + 1))
-        if state == 'body':
+                                 '#%d.' % (scan.number + 1))
+        if scan.state is _ScanState.BODY:
             raise MultipartError('Multipart body is truncated: it ended in part #%d (%r) before '
-                                 'the closing boundary.' % (number, part.name))
+                                 'the closing boundary.' % (scan.number, scan.part.name))
+
+
+class _ScanState(enum.Enum):
+    """Where the multipart parser is in the body."""
+    PREAMBLE = 'before the first boundary'
+    HEADERS = 'in the headers of a part'
+    BODY = 'in the content of a part'
+    EPILOGUE = 'after the closing boundary'
+
+
+# What a state step of the multipart parser asks of the loop: more data, or to run the
+# step of the (possibly new) state again. A step that completes a part returns it.
+_AWAIT_DATA = 'await data'
+_STEP_DONE = 'step done'
+
+
+class _MultipartScan(object):
+    """The multipart parser's reading state: the buffer and what of it is consumed.
+
+    ``buf[pos:]`` is not consumed yet, ``search`` is where to look for the next
+    delimiter, ``source_offset`` is the position of ``buf[0]`` in the source
+    file when large parts may be slices of it (else None).
+    """
+
+    __slots__ = ('buf', 'pos', 'search', 'at_eof', 'source_offset', 'state', 'first_delimiter',
+                 'delimiter', 'part', 'number', 'epilogue_seen')
+
+    def __init__(self, first_delimiter, source_offset):
+        self.buf, self.pos, self.search = b'', 0, 0
+        self.at_eof = False
+        self.source_offset = source_offset
+        self.state = _ScanState.PREAMBLE
+        self.first_delimiter = first_delimiter  # b'--boundary'
+        self.delimiter = None  # b'\r\n--boundary' or b'\n--boundary', once the first line told
+        self.part = None       # the part being filled
+        self.number = 0        # parts started so far
+        self.epilogue_seen = 0
+
+    def feed(self, chunk):
+        """Append the next chunk of the body (None at its end), dropping what is consumed."""
+        if chunk is None:
+            self.at_eof = True
+        elif self.pos:
+            consumed = self.pos
+            self.buf = self.buf[consumed:] + chunk
+            self.search -= consumed
+            if self.source_offset is not None:
+                self.source_offset += consumed
+            self.pos = 0
+        else:
+            self.buf += chunk
 
 
 class _FileSlice(io.RawIOBase):
@@ -5404,17 +5595,21 @@ def load(target, **namespace):
     attribute of it, and ``'package.module:expression'`` evaluates the
     expression (e.g. ``make_app(debug=True)``) in the module's namespace plus
     ``namespace``.
+
+    :raises ImportError: the module cannot be imported.
+    :raises AttributeError: the module has no such name.
     """
-    module, target = target.split(':', 1) if ':' in target else (target, None)
-    if module not in sys.modules:
-        __import__(module)
-    if not target:
-        return sys.modules[module]
-    if target.isidentifier():
-        return getattr(sys.modules[module], target)
-    package_name = module.split('.')[0]
-    namespace[package_name] = sys.modules[package_name]
-    return eval('%s.%s' % (module, target), namespace)
+    module_name, _, expression = target.partition(':')
+    import importlib
+    module = sys.modules.get(module_name) or importlib.import_module(module_name)
+    if not expression:
+        return module
+    if expression.isidentifier():
+        return getattr(module, expression)
+    # The expression may name the top-level package, as 0.13's "package.module.expr" did.
+    top_level = module_name.split('.', 1)[0]
+    namespace.setdefault(top_level, sys.modules[top_level])
+    return eval(expression, dict(vars(module)), namespace)
 
 
 def load_app(target):
@@ -5452,67 +5647,94 @@ def run(app=None, server='wsgiref', host='127.0.0.1', port=8080, interval=1, rel
     :param plugins: plugins (objects or import strings) to install.
     :param debug: switch debug mode on or off.
     :param config: a dict merged into the application config.
-    Other keyword arguments are options for the server adapter.
+    :param kargs: options for the server adapter.
+
+    :raises ValueError: the application is not callable, or the server unknown.
+    :raises ImportError: the server's package is not installed.
     """
     if NORUN:
         return
-    if reloader and not os.environ.get('BOTTLE_CHILD'):
+    if reloader and not _in_reloader_child():
         return _run_reloader_parent(interval)
     try:
         if debug is not None:
             _debug(debug)
-        app = app or default_app()
-        if isinstance(app, str):
-            app = load_app(app)
-        if not callable(app):
-            raise ValueError('Application is not callable: %r' % app)
-        for plugin in plugins or []:
-            if isinstance(plugin, str):
-                plugin = load(plugin)
-            app.install(plugin)
-        if config:
-            app.config.update(config)
-        if server in server_names:
-            server = server_names.get(server)
-        if isinstance(server, str):
-            try:
-                server = load(server)
-            except (ImportError, AttributeError, SyntaxError) as problem:
-                raise ValueError('Unknown server %r (%s). Known names: %s'
-                                 % (server, problem, ', '.join(sorted(server_names))))
-        if isinstance(server, type):
-            server = server(host=host, port=port, **kargs)
-        if not isinstance(server, ServerAdapter):
-            raise ValueError('Unknown or unsupported server: %r' % server)
-        server.quiet = server.quiet or quiet
-        if not server.quiet:
-            _stderr('Bottle v%s server starting up (using %r)...\n' % (__version__, server))
-            display_host = '[%s]' % server.host if ':' in server.host else server.host
-            _stderr('Listening on http://%s:%d/\n' % (display_host, server.port))
-            _stderr('Hit Ctrl-C to quit.\n\n')
+        application = _prepared_app(app, plugins, config)
+        adapter = _server_adapter(server, host, port, kargs)
+        adapter.quiet = adapter.quiet or quiet
+        if not adapter.quiet:
+            _announce(adapter)
         if reloader:
-            import signal
-            if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
-                # Started in the background (nohup, `&` in a script): the checker stops
-                # this process with a simulated Ctrl-C, which must not be ignored.
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-            checker = FileCheckerThread(os.environ.get('BOTTLE_LOCKFILE'), interval)
-            with checker:
-                server.run(app)
-            if checker.status == 'reload':
-                sys.exit(3)
+            _serve_in_reloader_child(adapter, application, interval)
         else:
-            server.run(app)
-    except KeyboardInterrupt:
+            adapter.run(application)
+    except KeyboardInterrupt:  # Ctrl-C: the server has stopped
         pass
-    except (SystemExit, MemoryError):
-        raise
-    except BaseException:
-        if not reloader:
+    except BaseException as failure:
+        if not reloader or isinstance(failure, (SystemExit, MemoryError)):
             raise
         import traceback
         traceback.print_exc()
-        sys.exit(1)  # the reloader parent restarts us once a file changes
+        sys.exit(1)  # the reloader parent starts a new child once a file changes
+
+
+def _in_reloader_child():
+    """True in the child process the reloader started (it serves; the parent watches)."""
+    return bool(os.environ.get('BOTTLE_CHILD'))
+
+
+def _prepared_app(app, plugins, config):
+    """The application for :func:`run`: loaded if it is an import string, with the
+    extra plugins installed and ``config`` merged."""
+    application = app or default_app()
+    if isinstance(application, str):
+        application = load_app(application)
+    if not callable(application):
+        raise ValueError('Application is not callable: %r' % application)
+    for plugin in plugins or ():
+        application.install(load(plugin) if isinstance(plugin, str) else plugin)
+    if config:
+        application.config.update(config)
+    return application
+
+
+def _server_adapter(server, host, port, options):
+    """A ServerAdapter instance from a name in ``server_names``, an import string, a
+    ServerAdapter class (made with host, port and ``options``) or an instance."""
+    adapter = server_names.get(server, server) if isinstance(server, str) else server
+    if isinstance(adapter, str):
+        try:
+            adapter = load(adapter)
+        except (ImportError, AttributeError, SyntaxError) as problem:
+            raise ValueError('Unknown server %r (%s). Known names: %s'
+                             % (server, problem, ', '.join(sorted(server_names))))
+    if isinstance(adapter, type):
+        adapter = adapter(host=host, port=port, **options)
+    if not isinstance(adapter, ServerAdapter):
+        raise ValueError('Unknown or unsupported server: %r' % (server,))
+    return adapter
+
+
+def _announce(adapter):
+    """The start-up banner on stderr."""
+    shown_host = '[%s]' % adapter.host if ':' in adapter.host else adapter.host
+    _stderr('Bottle v%s server starting up (using %r)...\nListening on http://%s:%d/\n'
+            'Hit Ctrl-C to quit.\n\n' % (__version__, adapter, shown_host, adapter.port))
+
+
+def _serve_in_reloader_child(adapter, application, interval):
+    """Serve in the reloader's child process: a FileCheckerThread interrupts the
+    server when a module changes; then exit with status 3 to be started again."""
+    import signal
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        # Started in the background (nohup, `&` in a script): the checker stops this
+        # process with a simulated Ctrl-C, which must not be ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    checker = FileCheckerThread(os.environ.get('BOTTLE_LOCKFILE'), interval)
+    with checker:
+        adapter.run(application)
+    if checker.status == 'reload':
+        sys.exit(3)
 
 
 def _watched_files():
@@ -5529,50 +5751,66 @@ def _watched_files():
     return files
 
 
+def _child_command():
+    """The command line that starts this program again as the reloader's child:
+    ``python -m package`` if it was started that way, else ``python script``."""
+    command = [sys.executable] + sys.argv
+    main_module = sys.modules.get('__main__')
+    spec = getattr(main_module, '__spec__', None)
+    module_name = spec.name if spec is not None else getattr(main_module, '__package__', None)
+    if module_name:
+        if module_name.endswith('.__main__'):
+            module_name = module_name[:-len('.__main__')]
+        command[1:2] = ['-m', module_name]
+    return command
+
+
 def _run_reloader_parent(interval):
     """The parent side of the reloader: (re)start the child process until it exits for good.
 
     The child exits with code 3 to be restarted. If it dies for another
     reason (a syntax error in an edited module, say), the parent stays alive
-    and starts it again once one of the watched files changes.
+    and starts it again once one of the watched files changes. The child
+    knows the parent is alive by the lock file, which the parent touches
+    every ``interval`` seconds and removes when it stops.
     """
+    import signal
     import subprocess
     import tempfile
-    handle, lockfile = tempfile.mkstemp(prefix='bottle.', suffix='.lock')
-    os.close(handle)  # only its existence and mtime matter
-    environ = os.environ.copy()
-    environ['BOTTLE_CHILD'] = 'true'
-    environ['BOTTLE_LOCKFILE'] = lockfile
-    args = [sys.executable] + sys.argv
-    main_module = sys.modules.get('__main__')
-    if getattr(main_module, '__package__', None) or getattr(getattr(main_module, '__spec__', None), 'name', None):
-        # Started with `python -m`: start the child the same way.
-        spec_name = main_module.__spec__.name if main_module.__spec__ else main_module.__package__
-        if spec_name.endswith('.__main__'):
-            spec_name = spec_name[:-len('.__main__')]
-        args[1:2] = ['-m', spec_name]
-    import signal
+    descriptor, lockfile = tempfile.mkstemp(prefix='bottle.', suffix='.lock')
+    os.close(descriptor)  # only its existence and modification time matter
+    child_environ = dict(os.environ, BOTTLE_CHILD='true', BOTTLE_LOCKFILE=lockfile)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
-        while os.path.exists(lockfile):
-            watched = _watched_files()
-            child = subprocess.Popen(args, env=environ)
-            while child.poll() is None:
-                os.utime(lockfile, None)  # tell the child we are alive
-                time.sleep(interval)
-            if child.returncode == 3:
-                continue
-            if child.returncode == 0 or not os.path.exists(lockfile):
-                sys.exit(child.returncode)
-            _stderr('Child process exited with code %d; waiting for a file change to restart.\n'
-                    % child.returncode)
-            while _watched_files() == watched:
-                time.sleep(interval)
-    except KeyboardInterrupt:
+        _supervise_children(subprocess, lockfile, child_environ, interval)
+    except KeyboardInterrupt:  # Ctrl-C reaches the child too (one process group): both stop
         pass
     finally:
-        if os.path.exists(lockfile):
+        try:
             os.unlink(lockfile)
+        except FileNotFoundError:
+            pass
+
+
+def _supervise_children(subprocess, lockfile, child_environ, interval):
+    """Start the child, keep the lock file fresh while it runs, and start it again
+    when it exits to reload (status 3) or, after a failure, when a file changes.
+    Returns when the lock file is gone; exits with the child's status when it ends
+    for good."""
+    while os.path.exists(lockfile):
+        watched = _watched_files()
+        child = subprocess.Popen(_child_command(), env=child_environ)
+        while child.poll() is None:
+            os.utime(lockfile, None)  # tell the child that the parent is alive
+            time.sleep(interval)
+        if child.returncode == 3:  # a module changed: start it again right away
+            continue
+        if child.returncode == 0 or not os.path.exists(lockfile):
+            sys.exit(child.returncode)
+        _stderr('Child process exited with code %d; waiting for a file change to restart.\n'
+                % child.returncode)
+        while _watched_files() == watched:
+            time.sleep(interval)
 
 
 class FileCheckerThread(threading.Thread):
@@ -7921,11 +8159,12 @@ def _user_traceback(error):
     """The traceback of ``error`` without the frames of bottle and importlib above the
     user's code: it shows the file and line where the user's module failed."""
     import traceback
+    import importlib
     trace = traceback.TracebackException.from_exception(error)
-    own = (os.path.abspath(__file__), '<frozen importlib._bootstrap>',
-           '<frozen importlib._bootstrap_external>')
-    frames = [frame for frame in trace.stack if os.path.abspath(frame.filename) not in own
-              and not frame.filename.startswith('<frozen importlib')]
+    importlib_files = os.path.join(os.path.dirname(importlib.__file__), '')
+    frames = [frame for frame in trace.stack
+              if os.path.abspath(frame.filename) != os.path.abspath(__file__)
+              and not frame.filename.startswith(('<frozen importlib', importlib_files))]
     trace.stack = traceback.StackSummary.from_list(frames)
     return ''.join(trace.format())
 
@@ -8078,7 +8317,7 @@ def _cli_main(args):
     config = _cli_config(args.conf, args.param)
     server_options = _cli_server_options(args.option)
     _cli_check_server(args.server)
-    in_reloader_child = os.environ.get('BOTTLE_CHILD') and args.reload
+    in_reloader_child = args.reload and _in_reloader_child()
     application = args.app if in_reloader_child else _cli_load_app(args.app)
     if not in_reloader_child:
         _cli_check_port(host, port)

@@ -703,3 +703,47 @@ def test_module_shortcuts_act_on_pushed_app():
     finally:
         bottle.app.pop()
     assert call(bottle.app(), '/shortcut').code == 404
+
+
+# --------------------------------------------------------------------------- get(type=) contract (issue 10)
+
+def test_get_with_a_converter_that_raises_type_error_gives_the_default():
+    assert bottle.MultiDict(n=None).get('n', 'fallback', type=int) == 'fallback'
+
+
+def test_get_lets_other_exceptions_of_the_converter_through():
+    def broken(value):
+        raise RuntimeError('a bug in the converter')
+    with pytest.raises(RuntimeError, match='a bug in the converter'):
+        bottle.MultiDict(n='1').get('n', type=broken)
+
+
+def test_header_dict_get_takes_a_converter_too():
+    headers = bottle.HeaderDict({'Content-Length': '12'})
+    assert headers.get('content-length', type=int) == 12
+    assert headers.get('content-type', 'none', type=int) == 'none'
+
+
+def test_getall_returns_a_copy_of_the_values():
+    data = bottle.MultiDict()
+    data['a'] = 1
+    data.getall('a').append(2)
+    assert data.getall('a') == [1]
+
+
+def test_multidict_repr_shows_every_pair():
+    data = bottle.MultiDict()
+    data['a'] = 1
+    data['a'] = 2
+    assert repr(data) == "MultiDict([('a', 1), ('a', 2)])"
+
+
+def test_forms_dict_special_names_raise_attribute_error():
+    forms = bottle.FormsDict()
+    with pytest.raises(AttributeError):
+        forms.__deepcopy__
+
+
+def test_wsgi_header_dict_lists_odd_header_names_without_raising():
+    headers = bottle.WSGIHeaderDict({'HTTP_X_ODD NAME': '1', 'CONTENT_TYPE': 'text/plain'})
+    assert sorted(headers) == ['Content-Type', 'X-Odd Name']
