@@ -617,7 +617,7 @@ class Router(object):
         """
         builder = self.builder.get(_name)
         if not builder:
-            raise RouteBuildError('No route with that name.', _name)
+            raise RouteBuildError('No route named %r.' % (_name,))
         for index, value in enumerate(anons):
             query['anon%d' % index] = value
         try:
@@ -1227,8 +1227,6 @@ class Bottle(object):
                 status = response._wsgi_status_line()
             start_response(status, response.headerlist, environ.pop('bottle.exc_info', None))
         except Exception:
-            if isinstance(sys.exc_info()[1], MemoryError) or not self.catchall:
-                raise
             body = self._critical_error(environ, start_response)
         # Spooled bodies and uploads are closed when the server closes the response body.
         if isinstance(body, _closeiter):
@@ -1323,8 +1321,7 @@ class Bottle(object):
         on the error page in debug mode).
         """
         exc_info = sys.exc_info()
-        if isinstance(exc_info[1], MemoryError) or not self.catchall:
-            raise exc_info[1]
+        self._propagate_unless_caught(exc_info[1])
         from traceback import format_exc
         stacktrace = format_exc()
         errors = environ.get('wsgi.errors') or sys.stderr
@@ -1332,6 +1329,13 @@ class Bottle(object):
         errors.flush()
         environ['bottle.exc_info'] = exc_info
         return HTTPError(500, message, exc_info[1], stacktrace)
+
+    def _propagate_unless_caught(self, error):
+        """Re-raise ``error`` (from an ``except`` clause) if the application must not
+        turn it into an error page: a MemoryError, or anything when :attr:`catchall`
+        is off (debugging middleware then sees it)."""
+        if isinstance(error, MemoryError) or not self.catchall:
+            raise error
 
     def _cast(self, out, peek=None):
         """Turn what a callback returned into an iterable of bytes for the server,
@@ -1428,6 +1432,7 @@ class Bottle(object):
         Called from an ``except`` clause; the traceback goes to ``wsgi.errors``
         (and onto the page in debug mode).
         """
+        self._propagate_unless_caught(sys.exc_info()[1])
         from traceback import format_exc
         stacktrace = format_exc()
         page = '<h1>Critical error while processing request: %s</h1>' % html_escape(
@@ -3981,26 +3986,6 @@ url = make_default_app_wrapper('get_url')
 # --------------------------------------------- Uploads, static files and auth ----
 # Header-parameter parsing, the streaming multipart parser, FileUpload, static_file
 # with conditional and range requests, and the HTTP Basic auth decorator.
-#
-# Contract for BaseRequest.POST (the request object calls this; it owns nothing else here):
-#
-#   _parse_multipart_body(body_file, content_type, content_length, memfile_limit=102400,
-#                         mem_limit=2**20, disk_limit=2**30, part_limit=1000,
-#                         header_limit=16384)
-#       -> list of (name, value) in body order; ``value`` is a str for a text field and a
-#          FileUpload for a part with a non-empty filename.
-#   body_file      readable file-like positioned at the start of the body (request.body).
-#   content_type   the raw Content-Type header; its ``boundary`` parameter is used.
-#   content_length bytes to read from body_file, or -1 to read to EOF.
-#   Names, filenames and text values are decoded as UTF-8, falling back to latin-1 when
-#   the bytes are not valid UTF-8 (nothing is lost); a part that declares a charset in
-#   its Content-Type is decoded with that charset. Parts without a name are skipped.
-#   Parts larger than memfile_limit are spooled to temporary files; text fields may
-#   hold at most max(mem_limit, memfile_limit) bytes in total. Raises MultipartError
-#   (status 400 for malformed bodies, 413 for exceeded limits); files of parts parsed
-#   before the error are closed.
-
-
 
 class MultipartError(HTTPError):
     """A malformed multipart body (status 400) or one over a limit (status 413).
@@ -4690,9 +4675,24 @@ class _FileSlice(io.RawIOBase):
 def _parse_multipart_body(body_file, content_type, content_length, memfile_limit=102400,
                           mem_limit=2 ** 20, disk_limit=2 ** 30, part_limit=1000,
                           header_limit=16384):
-    """Parse a multipart request body into ``(name, str or FileUpload)`` pairs.
+    """Parse a multipart request body (for BaseRequest.POST) into ``(name, value)`` pairs.
 
-    The contract is described at the top of this section.
+    :param body_file: a readable file-like object at the start of the body.
+    :param content_type: the raw Content-Type header; its ``boundary`` is used.
+    :param content_length: bytes to read from ``body_file``, or -1 to read to its end.
+    :param memfile_limit: parts larger than this go to temporary files.
+    :param mem_limit: text fields may hold at most ``max(mem_limit, memfile_limit)``
+        bytes in total.
+    :param disk_limit: most bytes written to temporary files.
+    :param part_limit: most parts.
+    :param header_limit: most bytes of headers per part.
+    :returns: the pairs in body order; ``value`` is a str for a text field and a
+        FileUpload for a part with a non-empty filename. Names, filenames and
+        text are decoded as UTF-8 (latin-1 where that fails, so nothing is
+        lost), or with the charset a part's Content-Type declares. Parts
+        without a name are skipped.
+    :raises MultipartError: 400 for a malformed body, 413 for one over a limit;
+        the files of parts parsed before are closed.
     """
     options = _parse_http_header(content_type)[0][1]
     boundary = options.get('boundary')
@@ -4991,6 +4991,11 @@ def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', 
         out['Content-Length'] = str(end - offset)
     if method == 'HEAD':
         return HTTPResponse('', status, out)
+    return _static_body_response(path, byte_range, status, out)
+
+
+def _static_body_response(path, byte_range, status, headers):
+    """The response with the open file (or the byte range of it) as its body."""
     try:
         body = open(path, 'rb')
     except PermissionError:
@@ -4998,8 +5003,9 @@ def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', 
     except OSError:
         return HTTPError(404, 'File does not exist.')
     if byte_range is not None:
+        offset, end = byte_range
         body = _closeiter(_rangeiter(body, offset, end - offset), body.close)
-    return HTTPResponse(body, status, out)
+    return HTTPResponse(body, status, headers)
 
 
 def _servable_path(root, filename):
@@ -6300,6 +6306,22 @@ def _split_trailing_end(code):
     return code[:match.start()].rstrip(), True
 
 
+def _opened_block_kind(word, code, innermost, continues):
+    """The kind of block a template code line opens (None for none): ``'block'``,
+    ``'match'`` or ``'case'``. ``word`` is its first word, ``innermost`` the kind of
+    the innermost open block, ``continues`` whether it continues that block (else)."""
+    if continues:
+        return 'case' if word == 'case' else 'block'
+    if word in _BLOCK_OPENERS or (word == 'async' and
+                                  (code[5:].split() or [''])[0] in ('def', 'for', 'with')):
+        return 'block'
+    if word == 'match' and code.endswith(':'):
+        return 'match'
+    if word == 'case' and code.endswith(':') and innermost == 'match':
+        return 'case'
+    return None
+
+
 def _has_inline_body(code):
     """True if the compound statement ``code`` (one line, no comment) has its body on the
     line: code after the colon that ends its header (brackets, strings, lambdas and
@@ -6763,20 +6785,10 @@ class StplParser(object):
             self._close_block(lineno, before=True)
         self._mark_body()
         self._set_line(lineno, self._depth(), code, comment)
-        if continues:
-            kind = 'case' if word == 'case' else 'block'
-        elif word in _BLOCK_OPENERS or (word == 'async' and
-                                        (code[5:].split() or [''])[0] in ('def', 'for', 'with')):
-            kind = 'block'
-        elif word == 'match' and code.endswith(':'):
-            kind = 'match'
-        elif word == 'case' and code.endswith(':') and innermost == 'match':
-            kind = 'case'
-        else:
-            return
+        kind = _opened_block_kind(word, code, innermost, continues)
         if kind == 'block' and single_line and _has_inline_body(code):
             self._blocks.append(['inline', True])  # its body is on the line already
-        else:
+        elif kind is not None:
             self._blocks.append([kind, False])
 
     def _end_block(self, comment):
@@ -7883,8 +7895,9 @@ def _readable_cookie_value(native_value):
 
 
 # ----------------------------------------------------------------- Constants ----
-# Module state (debug flag, template search path and cache), HTTP status texts,
-# the default error page, the thread-local request/response and the default app.
+# Module state (debug mode, the run() switch of load_app), HTTP status phrases, the
+# default error page, the thread-local request and response, the default application
+# stack, and the bottle.ext namespace for extension packages.
 
 DEBUG = False
 NORUN = False  # If set, run() does nothing. Used by load_app().
