@@ -705,7 +705,7 @@ def test_module_shortcuts_act_on_pushed_app():
     assert call(bottle.app(), '/shortcut').code == 404
 
 
-# --------------------------------------------------------------------------- get(type=) contract (issue 10)
+# ------------------------------------------------------------------- get(type=) contract (issue 10)
 
 def test_get_with_a_converter_that_raises_type_error_gives_the_default():
     assert bottle.MultiDict(n=None).get('n', 'fallback', type=int) == 'fallback'
@@ -741,7 +741,7 @@ def test_multidict_repr_shows_every_pair():
 def test_forms_dict_special_names_raise_attribute_error():
     forms = bottle.FormsDict()
     with pytest.raises(AttributeError):
-        forms.__deepcopy__
+        forms.__deepcopy__  # noqa: B018 (the attribute access is what is tested)
 
 
 def test_wsgi_header_dict_lists_odd_header_names_without_raising():
