@@ -58,7 +58,7 @@ imap = map
 BytesIO = io.BytesIO
 new_module = type(sys)
 FunctionType = type(lambda: None)
-import _thread as thread  # noqa: E402  (a built-in module: free to import)
+import _thread as thread  # noqa: E402, F401  (a built-in module: free to import)
 
 #: name -> (module to import, attribute of it or None for the module itself). As with
 #: ``import email.utils``, a name equal to the first part of a dotted module path is
@@ -191,7 +191,7 @@ def update_wrapper(wrapper, wrapped, *a, **ka):
 
 def callable(x):
     """Return True if ``x`` can be called (kept for Bottle 0.13 compatibility)."""
-    return hasattr(x, '__call__')
+    return hasattr(x, '__call__')  # noqa: B004  (it shadows the builtin it would call)
 
 
 def getargspec(func):
@@ -233,7 +233,7 @@ def _local_property():
         try:
             return storage.value
         except AttributeError:
-            raise RuntimeError('Request context not initialized.')
+            raise RuntimeError('Request context not initialized.') from None
 
     def write(_, value):
         storage.value = value
@@ -581,7 +581,7 @@ class Router(object):
             regexp = re.compile('(?:%s)\\Z' % pattern)
             re.compile(flat)
         except re.error as error:
-            raise RouteSyntaxError('Could not add route %r: %s' % (rule, error))
+            raise RouteSyntaxError('Could not add route %r: %s' % (rule, error)) from error
         self.dynamic.setdefault(method, _DynamicRoutes()).add(
             head or '', flat, self._make_route_matcher(regexp, converters, target))
 
@@ -604,7 +604,7 @@ class Router(object):
                 for name, to_python in converters:
                     args[name] = to_python(args[name])
             except ValueError:
-                raise HTTPError(400, 'Path has wrong format.')
+                raise HTTPError(400, 'Path has wrong format.') from None
             return target, args
         return match_and_convert
 
@@ -623,7 +623,7 @@ class Router(object):
         try:
             url = ''.join([to_url(query.pop(key)) if key else to_url for key, to_url in builder])
         except KeyError as missing:
-            raise RouteBuildError('Missing URL argument: %r' % missing.args[0])
+            raise RouteBuildError('Missing URL argument: %r' % missing.args[0]) from None
         if not query:
             return url
         from urllib.parse import urlencode
@@ -681,7 +681,8 @@ class Route(object):
     on first use and kept until :meth:`reset`.
     """
 
-    def __init__(self, app, rule, method, callback, name=None, plugins=None, skiplist=None, **config):
+    def __init__(self, app, rule, method, callback, name=None, plugins=None, skiplist=None,
+                 **config):
         #: The application this route belongs to.
         self.app = app
         #: The path rule string, e.g. ``/wiki/<page>``.
@@ -710,7 +711,7 @@ class Route(object):
 
     def prepare(self):
         """Apply the plugins now instead of on the first request."""
-        self.call
+        self.call  # noqa: B018  (reading the cached property builds the callback)
 
     def all_plugins(self):
         """Yield the plugins that affect this route, innermost first.
@@ -1457,7 +1458,8 @@ class Bottle(object):
         default_app.pop()
 
     def __repr__(self):
-        return '<%s object at %#x with %d routes>' % (type(self).__name__, id(self), len(self.routes))
+        return '<%s object at %#x with %d routes>' % (
+            type(self).__name__, id(self), len(self.routes))
 
 
 def _encoded_items(first, rest, charset):
@@ -1801,9 +1803,9 @@ class BaseRequest(object):
         try:
             return json_loads(data)
         except (ValueError, TypeError):
-            raise HTTPError(400, 'Invalid JSON')
+            raise HTTPError(400, 'Invalid JSON') from None
         except RecursionError:
-            raise HTTPError(400, 'Invalid JSON: nested too deeply')
+            raise HTTPError(400, 'Invalid JSON: nested too deeply') from None
 
     # The body --------------------------------------------------------------
 
@@ -2220,7 +2222,7 @@ def _guarded_read(read):
             raise
         except Exception as failure:  # anything: it comes from the server's stream
             raise HTTPError(400, 'The request body could not be read: %s' % (failure,),
-                            exception=failure)
+                            exception=failure) from None
     return guarded
 
 
@@ -2359,7 +2361,8 @@ _HEX_PAIRS = _hex_pairs()
 
 
 def _percent_decode_latin1(text):
-    """Decode ``%XX`` escapes into the characters U+0000..U+00FF; leave malformed ones as they are."""
+    """Decode ``%XX`` escapes into the characters U+0000..U+00FF; leave malformed ones as
+    they are."""
     parts = text.split('%')
     decoded = [parts[0]]
     for part in parts[1:]:
@@ -2511,7 +2514,8 @@ def _encode_signed_cookie(name, value, secret, digestmod, expires=None):
         payload = json.dumps(content, separators=(',', ':'), allow_nan=False).encode('utf8')
     except TypeError as unsupported:
         raise TypeError('A signed cookie holds JSON values (str, int, float, bool, None, '
-                        'list, dict), not %s: %s' % (type(value).__name__, unsupported))
+                        'list, dict), not %s: %s' % (type(value).__name__, unsupported)
+                        ) from unsupported
     payload = _urlsafe_b64encode(payload)
     signature = _signature(payload.encode('ascii'), _signing_keys(secret)[0], digestmod)
     return _SIGNED_COOKIE_PREFIX + payload + '.' + _urlsafe_b64encode(signature)
@@ -2586,7 +2590,7 @@ def _load_plain_pickle(data):
     try:
         return PlainDataUnpickler(io.BytesIO(data)).load()
     except Exception as broken:  # a pickle can fail in many ways; each means "not ours"
-        raise ValueError('Not a plain-data pickle: %s' % (broken,))
+        raise ValueError('Not a plain-data pickle: %s' % (broken,)) from None
 
 
 def _epoch_seconds(value):
@@ -2826,7 +2830,8 @@ class BaseResponse(object):
                 out.append((name, value if value.isascii() else _unicode_to_latin1(value)))
         if self._cookies:
             for cookie in self._cookies.values():
-                out.append(('Set-Cookie', cookie if cookie.isascii() else _unicode_to_latin1(cookie)))
+                out.append(('Set-Cookie',
+                            cookie if cookie.isascii() else _unicode_to_latin1(cookie)))
         bad = self.bad_headers.get(self._status_code)
         if bad:
             out = [header for header in out if header[0] not in bad]
@@ -5142,7 +5147,8 @@ def _require(package, import_name=None, how_to_install=None):
     except ImportError as missing:
         raise ImportError('This feature needs the %r package, which is not installed (%s).'
                           ' %s' % (package, missing,
-                                   how_to_install or 'Install it with: pip install %s' % package))
+                                   how_to_install or 'Install it with: pip install %s' % package)
+                          ) from missing
 
 
 class ServerAdapter(object):
@@ -5713,7 +5719,7 @@ def _server_adapter(server, host, port, options):
             adapter = load(adapter)
         except (ImportError, AttributeError, SyntaxError) as problem:
             raise ValueError('Unknown server %r (%s). Known names: %s'
-                             % (server, problem, ', '.join(sorted(server_names))))
+                             % (server, problem, ', '.join(sorted(server_names)))) from None
     if isinstance(adapter, type):
         adapter = adapter(host=host, port=port, **options)
     if not isinstance(adapter, ServerAdapter):
@@ -5902,16 +5908,16 @@ def _read_template_file(filename, encoding):
         with open(filename, 'rb') as handle:
             data = handle.read()
     except (IOError, OSError) as error:
-        raise TemplateError('Template file %r cannot be read: %s' % (filename, error))
+        raise TemplateError('Template file %r cannot be read: %s' % (filename, error)) from error
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise TemplateError(
             'Template file %r is not valid %s: byte 0x%02x at position %d cannot be decoded.'
             ' Save it as UTF-8 or pass encoding=... for its real encoding.'
-            % (filename, encoding, data[error.start], error.start))
+            % (filename, encoding, data[error.start], error.start)) from error
     except LookupError:
-        raise TemplateError('Unknown template encoding %r for %r.' % (encoding, filename))
+        raise TemplateError('Unknown template encoding %r for %r.' % (encoding, filename)) from None
 
 
 class BaseTemplate(object):
@@ -5939,7 +5945,8 @@ class BaseTemplate(object):
             try:
                 source = source.decode(encoding)
             except UnicodeDecodeError as error:
-                raise TemplateError('Template source is not valid %s: %s' % (encoding, error))
+                raise TemplateError('Template source is not valid %s: %s'
+                                    % (encoding, error)) from error
         self.source = source
         self.filename = None
         self.lookup = [os.path.abspath(path) for path in makelist(lookup)] if lookup else []
@@ -6866,7 +6873,7 @@ class Jinja2Template(BaseTemplate):
     Jinja2 environment; other settings go to ``jinja2.Environment``.
     """
 
-    def prepare(self, filters=None, tests=None, globals={}, **kwargs):
+    def prepare(self, filters=None, tests=None, globals={}, **kwargs):  # noqa: B006  (0.13 API; read only)
         """Create the Jinja2 environment and load the template.
 
         :raises ImportError: Jinja2 is not installed (the message says so).
@@ -8157,9 +8164,11 @@ def _cli_config(filenames, params):
             else:
                 config.load_config(filename)
         except (IOError, OSError) as problem:
-            raise _CommandLineError('Unable to read config file %r: %s' % (filename, problem))
+            raise _CommandLineError('Unable to read config file %r: %s'
+                                    % (filename, problem)) from None
         except Exception as problem:  # configparser and json errors, ValueError of validators
-            raise _CommandLineError('Unable to parse config file %r: %s' % (filename, problem))
+            raise _CommandLineError('Unable to parse config file %r: %s'
+                                    % (filename, problem)) from None
     for param in params or ():
         if '=' in param:
             config.update((param.split('=', 1),))
@@ -8195,14 +8204,14 @@ def _cli_load_app(target):
         if missing.name and module_name.startswith(missing.name):
             raise _CommandLineError(
                 'Cannot load application %r: no module named %r (run from the directory '
-                'that holds it, or put it on PYTHONPATH).' % (target, missing.name))
+                'that holds it, or put it on PYTHONPATH).' % (target, missing.name)) from None
         raise _CommandLineError('Cannot load application %r: %s\n%s' % (
-            target, missing, _user_traceback(missing).rstrip()))
+            target, missing, _user_traceback(missing).rstrip())) from None
     except AttributeError as missing:
-        raise _CommandLineError('Cannot load application %r: %s' % (target, missing))
+        raise _CommandLineError('Cannot load application %r: %s' % (target, missing)) from None
     except Exception as failure:  # the user's module failed while it was imported
         raise _CommandLineError('Cannot load application %r: %s: %s\n%s' % (
-            target, type(failure).__name__, failure, _user_traceback(failure).rstrip()))
+            target, type(failure).__name__, failure, _user_traceback(failure).rstrip())) from None
 
 
 def _cli_check_server(name):
@@ -8215,7 +8224,7 @@ def _cli_check_server(name):
         try:
             _require(*requires)
         except ImportError as missing:
-            raise _CommandLineError('Server %r: %s' % (name, missing))
+            raise _CommandLineError('Server %r: %s' % (name, missing)) from None
 
 
 def _port_is_taken(host, port):
@@ -8326,7 +8335,7 @@ def _cli_main(args):
     try:
         host, port = _parse_bind_address(args.bind)
     except ValueError as bad:
-        raise _CommandLineError(str(bad))
+        raise _CommandLineError(str(bad)) from None
     config = _cli_config(args.conf, args.param)
     server_options = _cli_server_options(args.option)
     _cli_check_server(args.server)
@@ -8338,9 +8347,9 @@ def _cli_main(args):
         run(application, host=host, port=port, server=args.server, reloader=args.reload,
             plugins=args.plugin, debug=args.debug, config=config, **server_options)
     except ImportError as missing:  # a plugin or the server's package
-        raise _CommandLineError(str(missing))
+        raise _CommandLineError(str(missing)) from None
     except OSError as refused:  # the server cannot listen: port taken meanwhile, privileges
-        raise _CommandLineError('Cannot serve on %s:%d: %s' % (host, port, refused))
+        raise _CommandLineError('Cannot serve on %s:%d: %s' % (host, port, refused)) from None
 
 
 if __name__ == '__main__':
