@@ -268,7 +268,12 @@ def _reexports_directive():
         def run(self):
             lines = []
             for name, standard in reexported_names().items():
-                lines += ['.. py:data:: %s' % name, '',
+                # An exception class is documented as one, so that ``:raises
+                # CookieError:`` in a docstring of bottle.py resolves to it.
+                value = getattr(bottle, name)
+                is_exception = isinstance(value, type) and issubclass(value, BaseException)
+                directive = 'py:exception' if is_exception else 'py:data'
+                lines += ['.. %s:: %s' % (directive, name), '',
                           '   The standard library\'s ``%s``.' % standard, '']
             container = nodes.container()
             content = StringList(lines, source='bottle-reexports')
