@@ -72,9 +72,13 @@ def c_view(python, framework, names, options, valgrind, directory):
         first, second = (instructions.function_costs(dumps[number])[0]
                          for number in result['dumps'])
         runs = result['counts'][1] - result['counts'][0]
+        if name in run.UPLOAD_SCENARIOS:
+            runs /= 10**6  # counts are bytes: per MB
         per_request = {function: (second.get(function, 0) - first.get(function, 0)) / runs
                        for function in set(first) | set(second)}
         total = instructions.per_unit(result, dumps)[0]
+        if name in run.UPLOAD_SCENARIOS:
+            total *= 10**6
         views[name] = (total, sorted(per_request.items(), key=lambda item: -item[1]))
     return views
 
@@ -146,14 +150,14 @@ def _attribute(result, dumps):
 def cprofile_view(python, framework, names, options, directory):
     report = run.run_worker(python, framework, 'cprofile', names, options, 0,
                             environment=run._child_environment(), timeout=600)
-    report_path = Path(directory)
     views = {}
-    count = options.iterations[1]
     for name in names:
+        count = options.iterations[1]
         result = report.get('results', {}).get(name, {'error': report.get('error')})
         if 'error' in result:
             views[name] = result['error']
             continue
+        count = result.get('units', count)
         stats = pstats.Stats(result['profile'])
         total = sum(entry[2] for entry in stats.stats.values()) or 1
         rows = []
@@ -163,7 +167,6 @@ def cprofile_view(python, framework, names, options, directory):
             rows.append((function, where, calls / count, tottime / total, cumtime / total))
         rows.sort(key=lambda row: -row[3])
         views[name] = rows
-    del report_path
     return views
 
 
@@ -174,12 +177,17 @@ def _short(function, width=70):
     return function if len(function) <= width else function[:width - 3] + '...'
 
 
+def _unit(name):
+    return 'MB uploaded' if name in run.UPLOAD_SCENARIOS else 'request'
+
+
 def print_c(framework, name, view, top):
     if isinstance(view, str):
         print('C functions: n/a (%s)\n' % view)
         return
     total, functions = view
-    print('C functions, self instructions per request (of %s):\n' % '{:,.0f}'.format(total))
+    print('C functions, self instructions per %s (of %s):\n'
+          % (_unit(name), '{:,.0f}'.format(total)))
     print('| instructions | share | function |')
     print('| ---: | ---: | --- |')
     for function, cost in functions[:top]:
@@ -191,9 +199,9 @@ def print_python(framework, name, view, top, untraced):
     if isinstance(view, str):
         print('Python functions: n/a (%s)\n' % view)
         return
-    print('Python functions of the module, per request (traced total %s, untraced %s; '
+    print('Python functions of the module, per %s (traced total %s, untraced %s; '
           'outside the module: %s; a mark cost %s, subtracted):\n'
-          % ('{:,.0f}'.format(view['total']),
+          % (_unit(name), '{:,.0f}'.format(view['total']),
              '{:,.0f}'.format(untraced) if untraced else 'not counted',
              '{:,.0f}'.format(view['outside']), '{:,.0f}'.format(view['overhead'])))
     print('| self | inclusive | calls | function |')
@@ -203,12 +211,13 @@ def print_python(framework, name, view, top, untraced):
     print()
 
 
-def print_cprofile(view, top):
+def print_cprofile(name, view, top):
     if isinstance(view, str):
         print('cProfile: n/a (%s)\n' % view)
         return
     print('cProfile, by own time (shares of the profiled time):\n')
-    print('| calls/request | own | with callees | function |')
+    print('| calls/%s | own | with callees | function |' % ('MB' if name in run.UPLOAD_SCENARIOS
+                                                           else 'request'))
     print('| ---: | ---: | ---: | --- |')
     for function, where, calls, own, cumulative in view[:top]:
         print('| {:g} | {:.1%} | {:.1%} | `{}` {} |'.format(calls, own, cumulative, function,
@@ -285,7 +294,7 @@ def main(argv=None):
                     untraced = c[0] if isinstance(c, tuple) else None
                     print_python(framework, name, view, options.top, untraced)
                 if 'cprofile' in found and name in found['cprofile']:
-                    print_cprofile(found['cprofile'][name], options.top)
+                    print_cprofile(name, found['cprofile'][name], options.top)
     return 0
 
 

@@ -108,6 +108,7 @@ SCENARIO_GROUPS = {'upload': UPLOAD_SCENARIOS,
 MEMORY_SUFFIX = ' memory'
 INSTRUCTIONS_SUFFIX = ' instr'
 NOT_MEASURED = 'not measured: '
+NOT_COUNTED = 'not counted: '
 
 
 def log(message):
@@ -176,9 +177,17 @@ def self_check(python, frameworks, names, options):
 def time_rounds(python, frameworks, names, passed, options):
     """{(row, framework): [samples]} and {(row, framework): [errors]} over all rounds."""
     samples, errors = {}, {}
-    request_names = [name for name in names if name in REQUEST_SCENARIOS]
-    alone = [name for name in names if name in UPLOAD_SCENARIOS + BUILD_SCENARIOS]
-    groups = [group for group in [request_names] + [[name] for name in alone] if group]
+    # A build scenario runs in its own process, followed by the routing scenario its app
+    # serves (building that app again would cost Falcon some 20 s a round).
+    built = {scenarios.SCENARIOS_BY_NAME[name].routes: name
+             for name in names if name in BUILD_SCENARIOS}
+    served = {name: built[scenarios.SCENARIOS_BY_NAME[name].routes] for name in names
+              if name in REQUEST_SCENARIOS and scenarios.SCENARIOS_BY_NAME[name].routes in built}
+    request_names = [name for name in names if name in REQUEST_SCENARIOS and name not in served]
+    alone = [[name] for name in names if name in UPLOAD_SCENARIOS]
+    alone += [[name] + [served_name for served_name, by in served.items() if by == name]
+              for name in names if name in BUILD_SCENARIOS]
+    groups = [group for group in [request_names] + alone if group]
     upload_size = int(options.upload_mb * 10**6)
     for round_index in range(options.rounds):
         shift = round_index % len(frameworks)
@@ -223,7 +232,8 @@ def count_instructions(python, frameworks, names, passed, options, valgrind):
     environment = instructions.counting_environment(_child_environment())
 
     def count(framework):
-        wanted = [name for name in ordered if passed(framework, name)]
+        wanted = [name for name in ordered if passed(framework, name)
+                  and (framework, name) not in scenarios.NOT_COUNTED]
         if not wanted:
             return framework, wanted, {}, {}
         started = time.perf_counter()
@@ -248,6 +258,9 @@ def count_instructions(python, frameworks, names, passed, options, valgrind):
         return framework, wanted, values, problems
 
     samples, errors = {}, {}
+    for (framework, name), reason in scenarios.NOT_COUNTED.items():
+        if framework in frameworks and name in names:
+            errors[(name + INSTRUCTIONS_SUFFIX, framework)] = [reason]
     log('instructions: %d frameworks under callgrind, %d at a time'
         % (len(frameworks), options.jobs))
     with ThreadPoolExecutor(max_workers=options.jobs) as pool:
@@ -377,7 +390,7 @@ def _figures(name, timed, counted):
         if name in UPLOAD_SCENARIOS:
             figures += [(name, 'MB/s', True), (name + MEMORY_SUFFIX, 'MiB peak RSS growth', False)]
         elif name in BUILD_SCENARIOS:
-            figures += [(name, 's CPU', False), (name + MEMORY_SUFFIX, 'MiB held', False)]
+            figures += [(name, 's CPU', False), (name + MEMORY_SUFFIX, 'MiB RSS growth', False)]
         elif name == 'import':
             figures += [(name, 'ms', False)]
         else:
@@ -445,8 +458,9 @@ def table(report):
                 cells.append('-')
             elif 'median' not in value:
                 error = (value.get('errors') or ['not measured'])[0]
-                if NOT_MEASURED in error:
-                    message = error[error.index(NOT_MEASURED):]
+                if NOT_MEASURED in error or error.startswith(NOT_COUNTED):
+                    message = error[error.index(NOT_MEASURED):] if NOT_MEASURED in error \
+                        else error
                 else:
                     message = 'n/a (error: %s)' % error
                 cells.append('n/a [%d]' % note_number(label, message, scenario))

@@ -18,7 +18,8 @@ Modes:
 - ``check``: a result is {"ok": true} or {"error": ...}.
 - ``time``: ``rate`` is requests per second, MB/s (10**6 bytes) for uploads, or CPU seconds for
   the build scenario; ``memory`` is the growth of peak RSS in bytes while an upload ran, or the
-  bytes a built routing app holds (tracemalloc, after its first request).
+  growth of RSS from building the routing app and answering its first request. The build's app
+  serves the routing scenario of as many routes after it, in the same process.
 - ``count``: run under ``valgrind --tool=callgrind --dump-before=getloadavg`` (instructions.py
   does): every call of :func:`mark` makes callgrind write the instructions counted since the last
   one. Each request scenario is warmed up, then run N1 times and N2 times, a mark after each;
@@ -27,12 +28,14 @@ Modes:
   instructions per request with everything said once per run (the marks, the loop) cancelled.
   Uploads do the same with two upload sizes (counts in bytes); the build scenario has one dump
   ({"dumps": [d], "counts": [1]}): building the app and its first request.
-- ``cprofile``: warm up, then N2 requests under cProfile; the stats go to
-  ``DIR/FRAMEWORK-NAME.prof`` and a result is {"profile": path}.
+- ``cprofile``: warm up, then N2 requests (an upload scenario: one 4 MB upload) under cProfile;
+  the stats go to ``DIR/FRAMEWORK-NAME.prof`` and a result is {"profile": path, "units": N2 or
+  4 (MB)}.
 - ``trace`` (ours or bottle, Python 3.12+, under callgrind like ``count``): warm up, then N1
-  requests with a mark at every entry into and exit from a function of the framework's module
-  (sys.monitoring, so nothing else slows down); the result lists the events, and hotspots.py
-  turns the dumps between them into instructions per Python function.
+  requests (an upload scenario: one 4 MB upload; ``count`` is then 4, MB) with a mark at every
+  entry into and exit from a function of the framework's module (sys.monitoring, so nothing
+  else slows down); the result lists the events, and hotspots.py turns the dumps between them
+  into instructions per Python function.
 """
 import argparse
 import cProfile
@@ -46,7 +49,6 @@ import os
 import platform
 import sys
 import time
-import tracemalloc
 import types
 from dataclasses import dataclass
 from functools import partial
@@ -60,6 +62,7 @@ WARMUP_UPLOAD_SIZE = 10**6
 COUNT_WARMUP = 50  # requests before the counted runs: enough for every interpreter's
                    # specialisation and for caches filled on first use
 COUNT_UPLOAD_SIZES = (2 * 10**6, 6 * 10**6)
+PROFILE_UPLOAD_SIZE = 4 * 10**6
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,26 +322,21 @@ def build_routing_app(framework, scenario):
     return app
 
 
-def time_build(framework, scenario):
-    """(CPU seconds, bytes held): building the routing app of ``scenario.build`` routes and
-    answering its first request, timed in this fresh process; then the memory the app holds
-    after the same work done again under tracemalloc (which would slow the timed build)."""
+def time_build(framework, apps, scenario):
+    """(CPU seconds, bytes): building the routing app of ``scenario.build`` routes and
+    answering its first request, in this fresh process, and how much that grew the process'
+    resident memory (RSS; tracemalloc would be exact but slows some builds to a minute). The
+    app then serves the routing scenario of as many routes in this process."""
     gc.collect()
+    rss_before = _rss_bytes('VmRSS')
     start = time.process_time()
     app = build_routing_app(framework, scenario)
     seconds = time.process_time() - start
-    del app
     gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        app = build_routing_app(framework, scenario)
-        gc.collect()
-        held = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-    del app
-    return seconds, held
+    rss_after = _rss_bytes('VmRSS')
+    apps.remember(scenario, app)
+    grown = max(0, rss_after - rss_before) if None not in (rss_before, rss_after) else None
+    return seconds, grown
 
 
 _marks = 0
@@ -381,16 +379,31 @@ def count_scenario(framework, apps, scenario, iterations):
     return {'dumps': dumps, 'counts': list(iterations)}
 
 
+def _profiled_runs(app, scenario, count):
+    """(function running the measured work, warm-up count, units of work it does) for the
+    profiling modes: ``count`` requests, or for an upload scenario one upload of
+    PROFILE_UPLOAD_SIZE bytes (units: MB)."""
+    if not scenario.upload:
+        return request_loop(app, scenario), COUNT_WARMUP, count
+
+    def upload(uploads):
+        for _ in repeat(None, uploads):
+            call_once(app, s.make_environ(scenario, PROFILE_UPLOAD_SIZE),
+                      s.make_body(scenario, PROFILE_UPLOAD_SIZE))
+    return upload, 1, PROFILE_UPLOAD_SIZE / 10**6
+
+
 def profile_scenario(apps, scenario, count, directory, framework_name):
-    """Warm up, then ``count`` requests under cProfile; the path of the stats file."""
+    """Warm up, then ``count`` requests (an upload: one) under cProfile; the path of the
+    stats file and the units of work profiled (requests, or MB)."""
     app = apps.for_scenario(scenario)
-    requests = request_loop(app, scenario)
-    requests(COUNT_WARMUP)
+    run, warmup, units = _profiled_runs(app, scenario, count)
+    run(warmup)
     profiler = cProfile.Profile()
-    profiler.runcall(requests, count)
+    profiler.runcall(run, 1 if scenario.upload else count)
     path = os.path.join(directory, '%s-%s.prof' % (framework_name, scenario.name))
     profiler.dump_stats(path)
-    return path
+    return path, units
 
 
 class _Tracer:
@@ -487,13 +500,15 @@ def _calibration_target():
 def trace_scenario(apps, scenario, count, filenames):
     """Warm up, then calibrate and trace ``count`` requests (see :class:`_Tracer`)."""
     app = apps.for_scenario(scenario)
-    requests = request_loop(app, scenario)
-    requests(COUNT_WARMUP)
+    requests, warmup, units = _profiled_runs(app, scenario, count)
+    if scenario.upload:
+        count = 1
+    requests(warmup)
     tracer = _Tracer(filenames)
     tracer.collect([_calibration_target.__code__])
     global _marks
     with tracer:
-        requests(COUNT_WARMUP)
+        requests(warmup)
         for _ in repeat(None, 20):
             _calibration_target()
         before = mark()
@@ -507,7 +522,7 @@ def trace_scenario(apps, scenario, count, filenames):
         mark()  # before __exit__, which un-instruments every function (slow)
     return {'labels': tracer.labels, 'events': tracer.events, 'event_names': list(_Tracer.EVENTS),
             # the instructions from event i's mark to the next mark are in dump first_dump + i
-            'first_dump': before + 2, 'count': count,
+            'first_dump': before + 2, 'count': units,
             'calibration_events': calibration_events}
 
 
@@ -558,12 +573,13 @@ def run_scenario(framework, apps, scenario, args):
                 build_routing_app(framework, scenario)
                 return {'ok': True}
             if args.mode == 'time':
-                seconds, held = time_build(framework, scenario)
-                return {'rate': seconds, 'memory': held}
+                seconds, grown = time_build(framework, apps, scenario)
+                return {'rate': seconds, 'memory': grown}
             return {'error': 'not profiled: the build scenario has no repeated requests'}
         if args.mode == 'cprofile':
-            return {'profile': profile_scenario(apps, scenario, args.iterations[-1],
-                                                args.profile_dir, args.framework)}
+            path, units = profile_scenario(apps, scenario, args.iterations[-1],
+                                           args.profile_dir, args.framework)
+            return {'profile': path, 'units': units}
         if args.mode == 'trace':
             return trace_scenario(apps, scenario, args.iterations[0], _traced_files(args))
         app = apps.for_scenario(scenario)
