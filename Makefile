@@ -16,9 +16,14 @@ test:
 test-newest:
 	$(PYTHON3) test/run_all.py --newest
 
-# Run the benchmark (bench/run.py); extra arguments in BENCH_ARGS.
+# Run the benchmark (bench/run.py): req/s and callgrind instruction counts on this Python and
+# on the newest one found (the Debian sid root's 3.15 when `make test-newest` has built it, else
+# pyenv's newest); valgrind is installed with apt-get when missing. Extra arguments in
+# BENCH_ARGS, e.g. BENCH_ARGS=--quick, BENCH_ARGS=--instructions-only (for a busy machine) or
+# BENCH_ARGS="--pythons current,3.13,3.14,3.15"; bench/hotspots.py shows where a request's
+# instructions go.
 bench:
-	$(PYTHON3) bench/run.py $(BENCH_ARGS)
+	$(PYTHON3) bench/run.py --instructions $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv build dist *.egg-info .pytest_cache

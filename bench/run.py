@@ -577,11 +577,11 @@ def parse_arguments(argv):
                         help='comma-separated, from: %s' % ', '.join(FRAMEWORKS))
     parser.add_argument('--quick', action='store_true',
                         help='1 round of 0.1 s, 10 MB uploads, 3 import runs')
-    counting = parser.add_mutually_exclusive_group()
-    counting.add_argument('--instructions', action='store_true',
-                          help='also count instructions per request with callgrind')
-    counting.add_argument('--instructions-only', action='store_true',
-                          help='count instructions, time nothing (unaffected by machine load)')
+    parser.add_argument('--instructions', action='store_true',
+                        help='also count instructions per request with callgrind')
+    parser.add_argument('--instructions-only', action='store_true',
+                        help='count instructions, time nothing (unaffected by machine load; '
+                             'wins over --instructions)')
     parser.add_argument('--iterations', default='20,120',
                         help='requests in the two counted runs (default 20,120)')
     parser.add_argument('--jobs', type=int, default=2,
