@@ -23,8 +23,9 @@ Views (``--views``, comma-separated; default ``c,python,cprofile``):
     hundred instructions per call. Self includes what the function does outside the module
     (stdlib, C); inclusive adds the module's functions it calls. On older Pythons: skipped.
 ``cprofile``
-    cProfile over the second counted run: calls per request and each function's share of the
-    (profiled) time. Calls are exact; the shares lean towards small, frequent functions.
+    cProfile (timed by the thread's CPU time) over ``--cprofile-requests`` requests: calls per
+    request and each function's share of the profiled time. Calls are exact; the shares lean
+    towards small, frequent functions.
 
 Prints Markdown. Standard library only (the frameworks run in the bench venvs).
 """
@@ -148,11 +149,13 @@ def _attribute(result, dumps):
 # cProfile
 
 def cprofile_view(python, framework, names, options, directory):
-    report = run.run_worker(python, framework, 'cprofile', names, options, 0,
+    profile_options = argparse.Namespace(**vars(options))
+    profile_options.iterations = (1, options.cprofile_requests)
+    report = run.run_worker(python, framework, 'cprofile', names, profile_options, 0,
                             environment=run._child_environment(), timeout=600)
     views = {}
     for name in names:
-        count = options.iterations[1]
+        count = options.cprofile_requests
         result = report.get('results', {}).get(name, {'error': report.get('error')})
         if 'error' in result:
             views[name] = result['error']
@@ -239,6 +242,8 @@ def main(argv=None):
     parser.add_argument('--top', type=int, default=12, help='rows per table (default 12)')
     parser.add_argument('--iterations', default='20,120',
                         help='requests of the two counted runs; the trace follows N1/4 of them')
+    parser.add_argument('--cprofile-requests', type=int, default=2000,
+                        help='requests profiled by cProfile (default 2000)')
     parser.add_argument('--ours', default=str(run.REPO_ROOT / 'bottle.py'))
     options = parser.parse_args(argv)
     options.ours = Path(options.ours).resolve()

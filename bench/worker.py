@@ -339,6 +339,14 @@ def time_build(framework, apps, scenario):
     return seconds, grown
 
 
+def _settle_heap():
+    """Collect, then move every object there is to the GC's permanent generation, as in a
+    server long past its start: a full collection then scans only objects made since, and
+    does not land in one counted run of requests and not in the other."""
+    gc.collect()
+    gc.freeze()
+
+
 _marks = 0
 
 
@@ -363,6 +371,7 @@ def count_scenario(framework, apps, scenario, iterations):
     if scenario.upload:
         call_once(app, s.make_environ(scenario, WARMUP_UPLOAD_SIZE),
                   s.make_body(scenario, WARMUP_UPLOAD_SIZE))
+        _settle_heap()
         dumps = []
         mark()
         for size in COUNT_UPLOAD_SIZES:
@@ -371,6 +380,7 @@ def count_scenario(framework, apps, scenario, iterations):
         return {'dumps': dumps, 'counts': list(COUNT_UPLOAD_SIZES)}
     requests = request_loop(app, scenario)
     requests(COUNT_WARMUP)
+    _settle_heap()
     dumps = []
     mark()
     for count in iterations:
@@ -399,7 +409,10 @@ def profile_scenario(apps, scenario, count, directory, framework_name):
     app = apps.for_scenario(scenario)
     run, warmup, units = _profiled_runs(app, scenario, count)
     run(warmup)
-    profiler = cProfile.Profile()
+    _settle_heap()
+    # CPU time of this thread: on a shared machine, wall time would charge whatever function
+    # ran when the process was descheduled with the whole wait.
+    profiler = cProfile.Profile(time.thread_time)
     profiler.runcall(run, 1 if scenario.upload else count)
     path = os.path.join(directory, '%s-%s.prof' % (framework_name, scenario.name))
     profiler.dump_stats(path)
@@ -505,7 +518,8 @@ def trace_scenario(apps, scenario, count, filenames):
         count = 1
     requests(warmup)
     tracer = _Tracer(filenames)
-    tracer.collect([_calibration_target.__code__])
+    tracer.collect([_calibration_target.__code__])  # before _settle_heap: frozen objects
+    _settle_heap()                                   # are not in gc.get_objects()
     global _marks
     with tracer:
         requests(warmup)
