@@ -16,7 +16,11 @@ more about it:
     and domains (``http.cookiejar``); ``form(**fields)`` and
     ``multipart(fields, files)`` and ``json_body(data)`` build request
     bodies; ``run_pytest(*files)`` runs pytest on test files in a
-    subprocess and asserts that they pass; ``bottle`` is the module.
+    subprocess and asserts that they pass; ``run_cli(*arguments)`` runs
+    ``python -m bottle`` with those arguments in the example's directory
+    (for commands that exit: ``--routes``, mistakes) and returns the
+    finished process (``returncode``, ``stdout``, ``stderr`` as text);
+    ``bottle`` is the module.
     ``app`` is the block's own ``app``, or the default application. Every
     block that adds a route needs a check.
 ``.. file: PATH`` (before a block of any language)
@@ -315,6 +319,17 @@ def run_pytest(*arguments):
     return done.stdout
 
 
+def run_cli(*arguments):
+    """Run ``python -m bottle ARGUMENTS`` in the current directory; return the finished process.
+
+    Only for commands that end by themselves (``--routes``, ``--help``, mistakes).
+    """
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get('PYTHONPATH', '')]))
+    return subprocess.run([sys.executable, '-m', 'bottle'] + list(arguments), env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          timeout=120)
+
+
 def json_body(data):
     """Keyword arguments for ``call()`` that send ``data`` as an application/json body."""
     import json
@@ -328,7 +343,8 @@ def call(app, path='/', method='GET', **kwargs):
 
 
 CHECK_HELPERS = {'bottle': bottle, 'call': call, 'Browser': Browser, 'form': form,
-                 'multipart': multipart, 'json_body': json_body, 'run_pytest': run_pytest}
+                 'multipart': multipart, 'json_body': json_body, 'run_pytest': run_pytest,
+                 'run_cli': run_cli}
 
 
 # ----------------------------------------------------------------- Isolation ----
