@@ -64,15 +64,13 @@ nitpick_ignore_regex = [
 # to the exact object and reference; they are listed for the bottle.py maintainer
 # and go away once the docstrings are fixed (see _DOCSTRING_WORKAROUNDS below too).
 nitpick_ignore = [
-    ('py:attr', 'base'),                # ResourceManager.add_path: attribute without a doc comment
-    ('py:attr', 'opener'),              # ResourceManager.open: attribute without a doc comment
     ('py:attr', 'source'),              # StplParser.offset: attribute without a doc comment
     ('py:attr', 'defaults'),            # Jinja2/Mako/CheetahTemplate.render: BaseTemplate.defaults
 ]
 
 # Docstrings whose reST is malformed ("Field list ends without a blank line"):
 # a blank line is inserted before the first line that follows the field list.
-_DOCSTRING_WORKAROUNDS = {'bottle.Bottle.route', 'bottle.run'}
+_DOCSTRING_WORKAROUNDS = {'bottle.Bottle.route'}
 
 
 def _fix_docstring(app, what, name, obj, options, lines):
