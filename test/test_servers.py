@@ -22,7 +22,8 @@ import warnings
 import pytest
 
 import bottle
-from helpers import PortTaken, call, says_address_in_use, start_on_free_port
+from helpers import (PortTaken, call, says_address_in_use, start_on_free_port,
+                     with_default_sigint)
 
 
 BOTTLE_DIR = os.path.dirname(os.path.abspath(bottle.__file__))
@@ -768,7 +769,8 @@ class RunningServer:
         with open(self.stderr_path, 'wb') as stderr:
             self.process = subprocess.Popen(
                 self.command(), cwd=self.workdir, stdin=subprocess.DEVNULL,
-                stdout=stderr, stderr=subprocess.STDOUT, start_new_session=True)
+                stdout=stderr, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=with_default_sigint)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
