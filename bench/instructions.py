@@ -16,6 +16,10 @@ iterated): the raw WSGI column shows how little that is.
 
 valgrind comes from Debian's package ``valgrind``; :func:`ensure_valgrind` installs it with
 apt-get when it is missing and we are root. Standard library only.
+
+As a command, timeit in instructions (the repository root is on sys.path)::
+
+    python3 bench/instructions.py -s "import bottle; d = bottle.FormsDict(a='1')" "d.get('a')"
 """
 import os
 import re
@@ -143,3 +147,84 @@ def function_costs(path):
             elif key == 'calls':
                 after_calls = True
     return dict(self_cost), {caller: dict(callees) for caller, callees in call_cost.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line: timeit, in instructions
+# python3 bench/instructions.py [--python PYTHON] [-s SETUP] [-n N1,N2] STATEMENT
+
+_SNIPPET = '''
+import gc, os, sys
+sys.path.insert(0, {repo!r})
+{setup}
+def _run(_count):
+    for _ in range(_count):
+{statement}
+def _loop(_count):
+    for _ in range(_count):
+        pass
+_run(20)
+_loop(20)
+gc.collect(); gc.freeze()
+os.getloadavg()
+_run({first})
+os.getloadavg()
+_run({second})
+os.getloadavg()
+_loop({first})
+os.getloadavg()
+_loop({second})
+os.getloadavg()
+'''
+
+
+def count_snippet(python, setup, statement, iterations=(50, 250), valgrind='valgrind'):
+    """Instructions per execution of ``statement`` (after ``setup``) under ``python``: two
+    runs of N1 and N2 executions differenced, as for the benchmark's requests, less the same
+    for an empty loop body (the loop's own cost)."""
+    import textwrap
+    body = textwrap.indent(textwrap.dedent(statement).strip() or 'pass', ' ' * 8)
+    source = _SNIPPET.format(repo=str(Path(__file__).resolve().parent.parent),
+                             setup=textwrap.dedent(setup), statement=body,
+                             first=iterations[0], second=iterations[1])
+    with temporary_directory() as directory:
+        script = Path(directory) / 'snippet.py'
+        script.write_text(source)
+        out_file = Path(directory) / 'callgrind.out'
+        process = subprocess.run(callgrind_command(valgrind, out_file) + [str(python), str(script)],
+                                 capture_output=True, text=True,
+                                 env=counting_environment(os.environ))
+        if process.returncode != 0:
+            raise RuntimeError(process.stderr.strip().splitlines()[-1] if process.stderr.strip()
+                               else 'exit status %d' % process.returncode)
+        dumps = dump_files(out_file)
+        totals = [total_instructions(dumps[number]) for number in (2, 3, 4, 5)]
+    runs = iterations[1] - iterations[0]
+    return ((totals[1] - totals[0]) - (totals[3] - totals[2])) / runs
+
+
+def main(argv=None):
+    import argparse
+    import sys
+    parser = argparse.ArgumentParser(
+        description='Instructions per execution of a Python statement (timeit, counted by '
+                    'callgrind); the repository root is on sys.path, so "import bottle" is ours.')
+    parser.add_argument('statement', help='the statement; may use names the setup defines')
+    parser.add_argument('-s', '--setup', default='pass', help='run once before')
+    parser.add_argument('--python', default=sys.executable,
+                        help='the Python (e.g. .venv/bench-3.13/bin/python; default this one)')
+    parser.add_argument('-n', '--iterations', default='50,250',
+                        help='executions in the two counted runs (default 50,250)')
+    options = parser.parse_args(argv)
+    valgrind = ensure_valgrind(lambda message: print(message, file=sys.stderr))
+    if valgrind is None:
+        sys.exit('valgrind is missing (apt-get install valgrind)')
+    iterations = tuple(int(part) for part in options.iterations.split(','))
+    result = count_snippet(options.python, options.setup, options.statement, iterations,
+                           valgrind)
+    print('{:,.0f} instructions per execution (less the loop\'s own cost)'.format(result))
+    return 0
+
+
+if __name__ == '__main__':
+    raise SystemExit(main())
