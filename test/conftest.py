@@ -6,6 +6,7 @@ reference Bottle 0.13.4, say) to run the same tests against it and compare.
 """
 import gc
 import os
+import signal
 import sys
 import textwrap
 
@@ -15,6 +16,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.environ.get('BOTTLE_TEST_MODULE_DIR') or ROOT)
 
 import bottle  # noqa: E402
+
+# Ctrl-C for the servers the tests start and stop with SIGINT. A process started in
+# the background of a non-interactive shell (`cmd &` in a script, nohup, some CI
+# runners) inherits SIGINT *ignored*, passes that on to every process it starts, and
+# Python then never raises KeyboardInterrupt: the servers would ignore the tests'
+# Ctrl-C. With a handler here instead, the children start with the default again
+# (exec resets handled signals, not ignored ones). A preexec_fn per server would do
+# the same but makes subprocess fork() the test process, which eventlet warns about.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)

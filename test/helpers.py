@@ -463,18 +463,6 @@ def free_port(host='127.0.0.1'):
         return probe.getsockname()[1]
 
 
-def with_default_sigint():
-    """``preexec_fn`` for a server that a test stops with SIGINT, as Ctrl-C in a terminal would.
-
-    A process started in the background of a non-interactive shell (``cmd &`` in a
-    script, nohup, some CI runners) inherits SIGINT *ignored*, and so does every
-    process it starts; Python then never raises KeyboardInterrupt and the server
-    would ignore the test's Ctrl-C. The child gets the default disposition back.
-    """
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def says_address_in_use(output):
     """True if a server's output tells that its port was already taken."""
     return any(marker in output for marker in ADDRESS_IN_USE_MARKERS)

@@ -22,7 +22,7 @@ import uuid
 import pytest
 
 import bottle
-from helpers import PortTaken, says_address_in_use, start_on_free_port, with_default_sigint
+from helpers import PortTaken, says_address_in_use, start_on_free_port
 
 
 BOTTLE_DIR = os.path.dirname(os.path.abspath(bottle.__file__))
@@ -226,7 +226,7 @@ class Served:
                 command, cwd=str(workdir), env=cli_environ(dict(env or {}, **{
                     TOKEN_VARIABLE: self.token})),
                 stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                start_new_session=True, preexec_fn=with_default_sigint)
+                start_new_session=True)
 
     def output(self):
         with open(self.output_path, encoding='utf8', errors='replace') as output:

@@ -22,8 +22,7 @@ import warnings
 import pytest
 
 import bottle
-from helpers import (PortTaken, call, says_address_in_use, start_on_free_port,
-                     with_default_sigint)
+from helpers import PortTaken, call, says_address_in_use, start_on_free_port
 
 
 BOTTLE_DIR = os.path.dirname(os.path.abspath(bottle.__file__))
@@ -769,8 +768,7 @@ class RunningServer:
         with open(self.stderr_path, 'wb') as stderr:
             self.process = subprocess.Popen(
                 self.command(), cwd=self.workdir, stdin=subprocess.DEVNULL,
-                stdout=stderr, stderr=subprocess.STDOUT, start_new_session=True,
-                preexec_fn=with_default_sigint)
+                stdout=stderr, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
