@@ -248,6 +248,9 @@ def _local_property():
 # instance holds (the request keeps its parsed data in the WSGI environ), in the
 # instance itself, or on the class.
 
+_MISSING = object()
+
+
 class DictProperty(object):
     """A property whose value lives in a dict attribute of its instance.
 
@@ -276,11 +279,10 @@ class DictProperty(object):
         if obj is None:
             return self
         storage = getattr(obj, self.attr)
-        try:
-            return storage[self.key]  # PERF: computed already, the usual case
-        except KeyError:
+        value = storage.get(self.key, _MISSING)
+        if value is _MISSING:  # PERF: .get(), because an exception costs more than a call
             value = storage[self.key] = self.getter(obj)
-            return value
+        return value
 
     def __set__(self, obj, value):
         if self.read_only:
@@ -1796,8 +1798,8 @@ class BaseRequest(object):
         the values are UTF-8 decoded.
         """
         environ = self.environ
-        query = environ['bottle.get'] = _decoded_forms_dict(
-            _parse_qsl(environ.get('QUERY_STRING', '')))
+        query = environ['bottle.get'] = _forms_dict(
+            _parse_query_values(environ.get('QUERY_STRING', '')))
         return query
 
     @property
@@ -1808,6 +1810,9 @@ class BaseRequest(object):
     @DictProperty('environ', 'bottle.request.forms', read_only=True)
     def forms(self):
         """Form values of a urlencoded or multipart body (no file uploads), as a FormsDict."""
+        if self._has_urlencoded_body():  # PERF: no uploads there: parse into the dict
+            return _forms_dict(_parse_query_values(
+                self._get_body_string(self.MEMFILE_MAX).decode('latin1')))
         return _decoded_forms_dict([(name, item) for name, item in self._body_items
                                     if not isinstance(item, FileUpload)])
 
@@ -1985,7 +1990,7 @@ class BaseRequest(object):
         """The (name, value) pairs of a form body, in order; uploads are FileUploads."""
         content_type = self.environ.get('CONTENT_TYPE', '')
         kind = content_type.split(';', 1)[0].strip().lower()
-        if kind == 'application/x-www-form-urlencoded' or not kind:
+        if self._has_urlencoded_body():
             return _parse_qsl(self._get_body_string(self.MEMFILE_MAX).decode('latin1'))
         if kind.startswith('multipart/'):
             # The body is complete and decoded already: the parser reads it to its end.
@@ -1996,6 +2001,12 @@ class BaseRequest(object):
                     self._close_when_done(item.file)
             return items
         return []
+
+    def _has_urlencoded_body(self):
+        """True if the body is a urlencoded form (so says the Content-Type, or there is none)."""
+        content_type = self.environ.get('CONTENT_TYPE', '')
+        kind = content_type.partition(';')[0].strip().lower()
+        return kind == 'application/x-www-form-urlencoded' or not kind
 
     @property
     def url(self):
@@ -2371,16 +2382,7 @@ def _dechunked(stream, block_size):
 
 def _decoded_forms_dict(pairs=()):
     """A FormsDict of already decoded (key, value) pairs, without 0.13's recoding."""
-    values = {}
-    for key, value in pairs:
-        if key in values:
-            values[key].append(value)
-        else:
-            values[key] = [value]
-    forms = FormsDict.__new__(FormsDict)
-    forms.dict = values
-    forms.recode_unicode = False
-    return forms
+    return _forms_dict(_values_of_pairs(pairs))
 
 
 def _hex_pairs():
@@ -2432,6 +2434,45 @@ def _parse_qsl(qs):
             value = _latin1_to_unicode(value)
         pairs.append((key, value))
     return pairs
+
+
+def _parse_query_values(qs):
+    """Parse a query string or urlencoded body into ``{key: [values]}`` (in order):
+    the pairs of :func:`_parse_qsl`, collected per key."""
+    spaced = qs.replace('+', ' ')
+    text = spaced
+    if '%' in text:
+        lowered = text.lower()
+        if '%26' in lowered or '%3d' in lowered:  # escaped '&' or '=': decode pair by pair
+            return _values_of_pairs(_parse_qsl(spaced))
+        # PERF: no escape can become a separator: decode the whole string at once.
+        text = _percent_decode_latin1(text)
+    if not text.isascii():
+        try:
+            text = text.encode('latin1').decode('utf8')
+        except UnicodeError:  # some pair is not UTF-8: that one keeps its latin-1 reading
+            return _values_of_pairs(_parse_qsl(spaced))
+    values = {}
+    for pair in text.split('&'):
+        if not pair:  # an empty pair ('a=1&&b=2') holds nothing
+            continue
+        key, _, value = pair.partition('=')
+        if key in values:
+            values[key].append(value)
+        else:
+            values[key] = [value]
+    return values
+
+
+def _values_of_pairs(pairs):
+    """``{key: [values]}`` of (key, value) pairs, in order."""
+    values = {}
+    for key, value in pairs:
+        if key in values:
+            values[key].append(value)
+        else:
+            values[key] = [value]
+    return values
 
 
 def _parse_cookie_header(header):
@@ -2646,6 +2687,10 @@ def _epoch_seconds(value):
     return datetime(*tuple(value)[:6], tzinfo=timezone.utc).timestamp()
 
 
+#: The environ of the request each thread is answering (see LocalRequest).
+_request_environs = threading.local()
+
+
 class LocalRequest(BaseRequest):
     """A thread-local BaseRequest: every thread sees the request it is answering.
 
@@ -2653,26 +2698,51 @@ class LocalRequest(BaseRequest):
     each new environ with :meth:`bind`.
     """
 
-    #: Per-thread storage of the bound environ.
-    _thread_state = threading.local()
-
     def bind(self, environ=None):
         """Make ``environ`` the request of the current thread."""
         if environ is None:
             environ = {}
-        self._thread_state.environ = environ
+        _request_environs.environ = environ
         environ['bottle.request'] = self
 
     def _set_environ(self, environ):
-        self._thread_state.environ = environ
+        _request_environs.environ = environ
 
     def _delete_environ(self):
-        del self._thread_state.environ
+        del _request_environs.environ
 
-    # A C-level getter: this attribute is read on every access to the request.
-    environ = property(operator.attrgetter('_thread_state.environ'), _set_environ,
-                       _delete_environ, 'The WSGI environ of the current thread\'s request.')
+    # An AttributeError here (no request in this thread) becomes a RuntimeError in
+    # BaseRequest.__getattr__.
+    environ = property(lambda self: _request_environs.environ, _set_environ, _delete_environ,
+                       'The WSGI environ of the current thread\'s request.')
     del _set_environ, _delete_environ
+
+
+class _ThreadEnvironProperty(DictProperty):
+    """PERF: a DictProperty of LocalRequest that reads the thread's environ directly.
+
+    Attribute access on request objects is slow (their class has __getattr__,
+    which keeps CPython from specialising it): this skips ``self.environ``.
+    """
+
+    def __get__(self, obj, cls):
+        if obj is None:
+            return self
+        try:
+            storage = _request_environs.environ
+        except AttributeError:
+            raise RuntimeError('Request context not initialized.') from None
+        value = storage.get(self.key, _MISSING)
+        if value is _MISSING:
+            value = storage[self.key] = self.getter(obj)
+        return value
+
+
+for _name, _descriptor in list(vars(BaseRequest).items()):
+    if type(_descriptor) is DictProperty and _descriptor.attr == 'environ':
+        setattr(LocalRequest, _name, _ThreadEnvironProperty(
+            'environ', _descriptor.key, _descriptor.read_only)(_descriptor.getter))
+del _name, _descriptor
 
 
 Request = BaseRequest
@@ -3331,6 +3401,19 @@ class FormsDict(MultiDict):
         if values and not self.recode_unicode and values[-1].__class__ is str:
             return values[-1]  # PERF: parsed request data is text already
         return self.getunicode(name, default=default)
+
+
+class _DecodedFormsDict(FormsDict):
+    """A FormsDict of request data, whose text is decoded when it is parsed."""
+
+    recode_unicode = False
+
+
+def _forms_dict(values):
+    """A FormsDict around ``values`` (``{key: [decoded values]}``), which it keeps."""
+    forms = _DecodedFormsDict.__new__(_DecodedFormsDict)
+    forms.dict = values
+    return forms
 
 
 class HeaderDict(MultiDict):

@@ -152,3 +152,43 @@ def test_the_fast_path_is_taken_for_plain_answers(monkeypatch, callback):
         raise AssertionError('the general path was taken')
     monkeypatch.setattr(bottle.Bottle, '_cast', general_path)
     assert call(callback_app(callback), '/').code == 200
+
+
+# --------------------------------------------------------------------------- query strings
+
+TRICKY_QUERIES = [
+    '', '&', '&&', 'a', 'a=', '=x', '=', 'a=1&a=2&a=3', 'a=1&&b=2&', '&a=1', 'a=b=c',
+    'a+b=c+d', 'a%20b=c%2Bd', 'x=%26&y=%3D', '%26=%3D', 'k=%zz&k=%4', 'caf%C3%A9=%E2%98%83',
+    'bad=%ff%fe', 'raw=\u00c3\u00a9', 'semi=a;b=c', 'e=&e=&e=x', '=x&&a&b=',
+    'a=1&A=2&a=3', 'k=1+%2B+2', 'a=%41&b=%2f', 'mix=%C3%A9&bad=%E9', 'x=%2525', 'p=%', 'q=%2',
+    'e=%3d', 'a%3Db=c', 'name=Alice&email=alice%40example.com&message=Hello+there%21',
+    'raw=\u00e9&esc=%C3%A9', 'raw=\u00ff\u00fe',
+]
+
+
+@pytest.mark.parametrize('qs', TRICKY_QUERIES)
+def test_query_values_match_the_pairs_of_parse_qsl(qs):
+    expected = {}
+    for key, value in bottle._parse_qsl(qs):
+        expected.setdefault(key, []).append(value)
+    assert bottle._parse_query_values(qs) == expected
+
+
+@pytest.mark.parametrize('qs', TRICKY_QUERIES)
+def test_urlencoded_forms_match_a_forms_dict_of_parse_qsl(qs):
+    body = qs.encode('latin1')
+    request = bottle.BaseRequest({'wsgi.input': __import__('io').BytesIO(body),
+                                  'CONTENT_LENGTH': str(len(body)), 'REQUEST_METHOD': 'POST',
+                                  'CONTENT_TYPE': 'application/x-www-form-urlencoded'})
+    expected = bottle._decoded_forms_dict(bottle._parse_qsl(qs)).allitems()
+    assert request.forms.allitems() == expected
+    assert request.POST.allitems() == expected
+    assert request.files.allitems() == []
+
+
+@pytest.mark.parametrize('qs', TRICKY_QUERIES)
+def test_request_query_matches_a_forms_dict_of_parse_qsl(qs):
+    request = bottle.BaseRequest({'QUERY_STRING': qs})
+    assert request.query.allitems() == bottle._decoded_forms_dict(bottle._parse_qsl(qs)).allitems()
+    assert isinstance(request.query, bottle.FormsDict)
+    assert request.query.recode_unicode is False
