@@ -518,8 +518,9 @@ def trace_scenario(apps, scenario, count, filenames):
         count = 1
     requests(warmup)
     tracer = _Tracer(filenames)
-    tracer.collect([_calibration_target.__code__])  # before _settle_heap: frozen objects
-    _settle_heap()                                   # are not in gc.get_objects()
+    gc.unfreeze()  # frozen objects (an earlier scenario's _settle_heap) are not in
+    tracer.collect([_calibration_target.__code__])  # gc.get_objects(): thaw, collect, freeze
+    _settle_heap()
     global _marks
     with tracer:
         requests(warmup)
