@@ -662,18 +662,22 @@ class Router(object):
                 hit = dynamic.match(path)
                 if hit is not None:
                     return hit
-        allowed = set()
-        tried = set(name for name, _, _ in self._methods_to_try(verb))
-        for method in set(self.static) | set(self.dynamic):
-            if method in tried or method == 'PROXY':
-                continue
-            if path in self.static.get(method, ()):
-                allowed.add(method)
-            elif method in self.dynamic and self.dynamic[method].match(path):
-                allowed.add(method)
+        allowed = self._other_methods_matching(verb, path)
         if allowed:
             raise HTTPError(405, 'Method not allowed.', Allow=','.join(sorted(allowed)))
         raise HTTPError(404, 'Not found: ' + repr(path))
+
+    def _other_methods_matching(self, verb, path):
+        """The methods, other than those tried for ``verb``, with a route for ``path``."""
+        tried = {name for name, _, _ in self._methods_to_try(verb)}
+        allowed = set()
+        for method in self.static.keys() | self.dynamic.keys():
+            if method in tried or method == 'PROXY':
+                continue
+            if path in self.static.get(method, ()) or (
+                    method in self.dynamic and self.dynamic[method].match(path)):
+                allowed.add(method)
+        return allowed
 
 
 class Route(object):
@@ -2834,8 +2838,9 @@ class BaseResponse(object):
         self._charset = None
         self.body = body
         self._set_status(status or self.default_status)
-        for name, value in _header_pairs(headers, more_headers):
-            self.add_header(name, value)
+        if headers or more_headers:
+            for name, value in _header_pairs(headers, more_headers):
+                self.add_header(name, value)
 
     def copy(self, cls=None):
         """Return a new response (of class ``cls``, default BaseResponse) with the
@@ -2929,16 +2934,18 @@ class BaseResponse(object):
     @property
     def headerlist(self):
         """The WSGI header list: native strings, default Content-Type added, bad headers removed."""
-        headers = self._headers
+        state = self.__dict__  # PERF: see apply()
+        headers = state['_headers']
         out = [] if 'Content-Type' in headers else [('Content-Type', self.default_content_type)]
         for name, values in headers.items():
             for value in values:
                 out.append((name, value if value.isascii() else _unicode_to_latin1(value)))
-        if self._cookies:
-            for cookie in self._cookies.values():
+        cookies = state['_cookies']
+        if cookies:
+            for cookie in cookies.values():
                 out.append(('Set-Cookie',
                             cookie if cookie.isascii() else _unicode_to_latin1(cookie)))
-        bad = self.bad_headers.get(self._status_code)
+        bad = self.bad_headers.get(state['_status_code'])
         if bad:
             out = [header for header in out if header[0] not in bad]
         return out
@@ -3112,16 +3119,19 @@ class HTTPResponse(BaseResponse, BottleException):
     """A response that can be raised: raise or return it to answer with its
     status, headers and body instead of the callback's."""
 
-    def __init__(self, body='', status=None, headers=None, **more_headers):
-        super().__init__(body, status, headers, **more_headers)
-
     def apply(self, other):
         """Make the response object ``other`` answer as this one does: status,
         headers, cookies, charset and body (shared, not copied)."""
-        other._status_code, other._status_line = self._status_code, self._status_line
-        other._headers, other._cookies = self._headers, self._cookies
-        other._charset = self._charset
-        other.body = self.body
+        # PERF: through the attribute dict, which for the thread-local response is the
+        # thread's own and saves the slow attribute access of thread-local objects.
+        state = other.__dict__
+        state['_status_code'], state['_status_line'] = self._status_code, self._status_line
+        state['_headers'], state['_cookies'] = self._headers, self._cookies
+        state['_charset'] = self._charset
+        if other.__class__ is LocalResponse:
+            state['_body'] = self.body
+        else:
+            other.body = self.body
 
     def __repr__(self):
         return '<%s: %s>' % (type(self).__name__, self._status_line)
@@ -4756,12 +4766,16 @@ class _MultipartScan(object):
             self.buf += chunk
 
 
+_preadv = getattr(os, 'preadv', None)  # not on every platform (macOS before 11, Windows)
+
+
 class _FileSlice(io.RawIOBase):
     """A read-only, seekable view of ``length`` bytes of an open file from ``offset`` on.
 
     Large multipart parts of a request body that is already spooled to a file
     are served this way instead of being copied to another temporary file.
-    Reads use ``os.pread``, so they do not move the source file's position.
+    Reads use ``os.preadv`` (or ``os.pread``), so they do not move the source
+    file's position.
     """
 
     def __init__(self, source, offset, length):
@@ -4780,10 +4794,15 @@ class _FileSlice(io.RawIOBase):
         count = min(len(buffer), self._length - self._position)
         if count <= 0:
             return 0
-        data = os.pread(self._fd, count, self._offset + self._position)
-        memoryview(buffer)[:len(data)] = data
-        self._position += len(data)
-        return len(data)
+        target = memoryview(buffer)[:count]
+        if _preadv is not None:  # PERF: straight into the caller's buffer, no copy
+            done = _preadv(self._fd, [target], self._offset + self._position)
+        else:
+            data = os.pread(self._fd, count, self._offset + self._position)
+            done = len(data)
+            target[:done] = data
+        self._position += done
+        return done
 
     def seek(self, position, whence=0):
         base = (0, self._position, self._length)[whence]
@@ -4822,8 +4841,10 @@ def _parse_multipart_body(body_file, content_type, content_length, memfile_limit
     boundary = options.get('boundary')
     if not boundary:
         raise MultipartError('Multipart request has no boundary parameter in its Content-Type.')
+    # PERF: 1 MiB reads: big uploads cost few rounds of the parse loop (memory stays flat).
     parser = _MultipartParser(body_file, boundary, content_length, disk_limit=disk_limit,
-                              mem_limit=mem_limit, memfile_limit=memfile_limit, charset='utf8')
+                              mem_limit=mem_limit, memfile_limit=memfile_limit,
+                              buffer_size=2 ** 20, charset='utf8')
     parser.part_limit, parser.header_limit = part_limit, header_limit
     text_limit = max(mem_limit, memfile_limit)
     text_size = 0
@@ -8052,6 +8073,8 @@ HTTP_CODES = {
     510: 'Not Extended', 511: 'Network Authentication Required',
 }
 _HTTP_STATUS_LINES = dict((code, '%d %s' % (code, phrase)) for code, phrase in HTTP_CODES.items())
+#: The status lines HTML-escaped, for the default error page.
+_ESCAPED_STATUS_LINES = {line: html_escape(line) for line in _HTTP_STATUS_LINES.values()}
 
 #: The SimpleTemplate source of the default error page. It gets ``e`` (the
 #: HTTPError), ``DEBUG`` and ``request``. Replace it to change every error page
@@ -8108,8 +8131,13 @@ def _render_default_error_page(error, debug_mode):
 
     Gives the same bytes as rendering the template (a test holds it to that).
     """
-    values = {'e.status': error.status, 'request.path': request.path, 'e.body': error.body}
-    page = [piece if index % 2 == 0 else html_escape(touni(values[piece]))
+    status = error.status
+    escaped_status = _ESCAPED_STATUS_LINES.get(status)
+    if escaped_status is None:
+        escaped_status = html_escape(touni(status))
+    values = {'e.status': escaped_status, 'request.path': html_escape(request.path),
+              'e.body': html_escape(touni(error.body))}
+    page = [piece if index % 2 == 0 else values[piece]
             for index, piece in enumerate(_ERROR_PAGE_PIECES)]
     if debug_mode and error.exception:
         page.append('<h2>Exception:</h2>\n<pre>%s</pre>\n'
