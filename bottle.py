@@ -31,7 +31,6 @@ import enum  # loaded by re already: no import cost
 import functools
 import io
 import itertools
-import operator
 import os
 import re
 import sys
@@ -1151,6 +1150,7 @@ class Bottle(object):
         :param name: a name for :meth:`get_url`.
         :param apply: a plugin or list of plugins for this route only.
         :param skip: plugins (instances, classes, names) not to apply, or True.
+
         Other keyword arguments become the route's config.
 
         :raises RouteSyntaxError: a rule cannot be parsed.
@@ -1837,7 +1837,7 @@ class BaseRequest(object):
         ``application/json-rpc``; None for other types or an empty body.
 
         Raises HTTPError 400 for invalid JSON and 413 for a body larger than
-        :attr:`MEMFILE_MAX`.
+        :attr:`BaseRequest.MEMFILE_MAX`.
         """
         content_type = self.environ.get('CONTENT_TYPE', '').split(';', 1)[0].strip().lower()
         if content_type not in ('application/json', 'application/json-rpc'):
@@ -1845,6 +1845,9 @@ class BaseRequest(object):
         data = self._get_body_string(self.MEMFILE_MAX)
         if not data:
             return None
+        if _json_nesting_exceeds(data, _MAX_JSON_NESTING):
+            raise HTTPError(400, 'Invalid JSON: nested more than %d levels deep'
+                            % _MAX_JSON_NESTING)
         try:
             return json_loads(data)
         except (ValueError, TypeError):
@@ -1857,12 +1860,12 @@ class BaseRequest(object):
     @DictProperty('environ', 'bottle.request.body', read_only=True)
     def _body(self):
         """The whole body, read once from ``wsgi.input`` into a seekable file that
-        then replaces ``wsgi.input``: in memory up to :attr:`MEMFILE_MAX` bytes,
+        then replaces ``wsgi.input``: in memory up to :attr:`BaseRequest.MEMFILE_MAX` bytes,
         else a temporary file, closed (and so deleted) when the request ends.
 
         :raises HTTPError: 400 for a body that ends early, is malformed chunked
             or cannot be read from the server; 413 for one over
-            :attr:`MAX_BODY_SIZE`; 400 or 501 for a Transfer-Encoding it cannot
+            :attr:`BaseRequest.MAX_BODY_SIZE`; 400 or 501 for a Transfer-Encoding it cannot
             decode.
         """
         environ = self.environ
@@ -1871,7 +1874,8 @@ class BaseRequest(object):
             body = environ['wsgi.input'] = io.BytesIO()
             return body
         framing = self._body_framing()
-        if framing.__class__ is int and framing <= self.MEMFILE_MAX:
+        if framing.__class__ is int and framing <= self.MEMFILE_MAX and \
+                framing <= self.MAX_BODY_SIZE:
             # PERF: the usual small body with a Content-Length is one read, not a spool.
             body = io.BytesIO(_read_exactly(_guarded_read(stream.read), framing))
         else:
@@ -1898,7 +1902,7 @@ class BaseRequest(object):
     def _body_chunks(self, stream, framing):
         """An iterator over the raw body as ``framing`` (see :meth:`_body_framing`) says.
 
-        :raises HTTPError: 413 at once for a Content-Length over :attr:`MAX_BODY_SIZE`.
+        :raises HTTPError: 413 at once for a Content-Length over :attr:`BaseRequest.MAX_BODY_SIZE`.
         """
         block_size = max(self.MEMFILE_MAX, 2 ** 20)
         if framing == 'chunked':
@@ -1912,10 +1916,11 @@ class BaseRequest(object):
         return _blocks_of_length(read, framing, block_size)
 
     def _spool(self, chunks):
-        """Collect ``chunks`` into a file at position 0: memory up to :attr:`MEMFILE_MAX`
-        bytes, then a temporary file closed when the request ends.
+        """Collect ``chunks`` into a file at position 0: memory up to
+        :attr:`BaseRequest.MEMFILE_MAX` bytes, then a temporary file closed when the
+        request ends.
 
-        :raises HTTPError: 413 once more than :attr:`MAX_BODY_SIZE` bytes arrived.
+        :raises HTTPError: 413 once more than :attr:`BaseRequest.MAX_BODY_SIZE` bytes arrived.
         """
         limit, in_memory_limit = self.MAX_BODY_SIZE, self.MEMFILE_MAX
         body, size = io.BytesIO(), 0
@@ -1965,7 +1970,7 @@ class BaseRequest(object):
     def body(self):
         """The request body as a seekable file-like object, rewound to the start.
 
-        Bodies up to :attr:`MEMFILE_MAX` bytes stay in memory, larger ones are
+        Bodies up to :attr:`BaseRequest.MEMFILE_MAX` bytes stay in memory, larger ones are
         spooled to a temporary file, closed when the request ends. Chunked
         bodies are decoded.
 
@@ -2229,6 +2234,29 @@ _PARSED_FROM = {
     'QUERY_STRING': ('bottle.request.query', 'bottle.request.params', 'bottle.get'),
 }
 _PARSED_FROM_HEADERS = ('bottle.request.headers', 'bottle.request.cookies')
+
+
+#: How deeply a JSON request body may nest arrays and objects (deeper is a 400): json's
+#: parser recurses, and the recursion limit of Python 3.14 and later depends on the stack.
+_MAX_JSON_NESTING = 500
+_JSON_STRINGS_AND_BRACKETS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_nesting_exceeds(data, limit):
+    """True if the JSON text ``data`` (bytes) nests arrays and objects more than
+    ``limit`` deep. Brackets in strings do not count; the scan is linear."""
+    if data.count(b'[') + data.count(b'{') <= limit:  # PERF: too few brackets to nest deeper
+        return False
+    depth = 0
+    for match in _JSON_STRINGS_AND_BRACKETS.finditer(data):
+        token = match.group()
+        if token in (b'[', b'{'):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b']', b'}'):
+            depth -= 1
+    return False
 
 
 # Reading request bodies -------------------------------------------------------
@@ -4100,6 +4128,7 @@ def make_default_app_wrapper(name):
     @functools.wraps(getattr(Bottle, name))
     def wrapper(*a, **ka):
         return getattr(app(), name)(*a, **ka)
+    wrapper.__doc__ = 'Call :meth:`Bottle.%s` of the default application (see :func:`app`).' % name
     return wrapper
 
 
@@ -5607,9 +5636,14 @@ class GeventServer(ServerAdapter):
         if self.quiet:
             self.options['log'] = None
         server = pywsgi.WSGIServer((self.host, self.port), handler, **self.options)
-        if 'BOTTLE_CHILD' in os.environ:
-            import signal
+        import signal
+        if _in_reloader_child():  # the reloader's file checker interrupts the main thread
             signal.signal(signal.SIGINT, lambda signum, frame: server.stop())
+        elif threading.current_thread() is threading.main_thread():
+            # Ctrl-C stops the server from gevent's loop, whichever greenlet is running
+            # (a KeyboardInterrupt in a connection's greenlet would only end that one).
+            import gevent
+            gevent.signal_handler(signal.SIGINT, server.stop)
         server.serve_forever()
 
 
@@ -5648,7 +5682,24 @@ class EventletServer(ServerAdapter):
             if arg in self.options:
                 socket_args[arg] = self.options.pop(arg)
         address = (self.host, self.port)
+        if threading.current_thread() is threading.main_thread():
+            self._stop_on_ctrl_c()
         wsgi.server(listen(address, **socket_args), handler, log_output=not self.quiet)
+
+    @staticmethod
+    def _stop_on_ctrl_c():
+        """Make Ctrl-C end the server's accept loop in the main greenthread, even when it
+        arrives while a connection's greenthread runs (which would swallow it)."""
+        import signal
+        import greenlet
+        from eventlet import hubs
+        main_greenlet = greenlet.getcurrent()
+
+        def on_sigint(signum, frame):
+            if greenlet.getcurrent() is main_greenlet:
+                raise KeyboardInterrupt
+            hubs.get_hub().schedule_call_global(0, main_greenlet.throw, KeyboardInterrupt)
+        signal.signal(signal.SIGINT, on_sigint)
 
 
 class BjoernServer(ServerAdapter):
@@ -5712,6 +5763,7 @@ class AutoServer(ServerAdapter):
                 pass
 
 
+#: The server adapters :func:`run` and the command line know, by name.
 server_names = {
     'cgi': CGIServer,
     'flup': FlupFCGIServer,
@@ -6506,6 +6558,7 @@ class StplParser(object):
     _scanner_cache = {}
 
     def __init__(self, source, syntax=None, encoding='utf8'):
+        #: The template text being translated.
         self.source = touni(source, encoding)
         self.encoding = encoding
         self.set_syntax(syntax or self.default_syntax)
@@ -7032,8 +7085,8 @@ class Jinja2Template(BaseTemplate):
             self.tpl = self.env.get_template(self.name)
 
     def render(self, *args, **kwargs):
-        """Render with :attr:`defaults`, ``kwargs`` and the dicts ``args`` (which
-        win, as in Bottle 0.13)."""
+        """Render with :attr:`BaseTemplate.defaults`, ``kwargs`` and the dicts ``args``
+        (which win, as in Bottle 0.13)."""
         variables = dict(self.defaults)
         variables.update(kwargs)
         for mapping in args:
@@ -7079,8 +7132,8 @@ class MakoTemplate(BaseTemplate):
                                               lookup=lookup, **options)
 
     def render(self, *args, **kwargs):
-        """Render with :attr:`defaults`, ``kwargs`` and the dicts ``args`` (which
-        win, as in Bottle 0.13)."""
+        """Render with :attr:`BaseTemplate.defaults`, ``kwargs`` and the dicts ``args``
+        (which win, as in Bottle 0.13)."""
         variables = dict(self.defaults)
         variables.update(kwargs)
         for mapping in args:
@@ -7104,8 +7157,8 @@ class CheetahTemplate(BaseTemplate):
         self.tpl = cheetah.Template.compile(source=source, **options)
 
     def render(self, *args, **kwargs):
-        """Render with :attr:`defaults`, ``kwargs`` and the dicts ``args`` (which
-        win, as in Bottle 0.13)."""
+        """Render with :attr:`BaseTemplate.defaults`, ``kwargs`` and the dicts ``args``
+        (which win, as in Bottle 0.13)."""
         variables = dict(self.defaults)
         variables.update(kwargs)
         for mapping in args:
@@ -8046,8 +8099,10 @@ def _readable_cookie_value(native_value):
 # default error page, the thread-local request and response, the default application
 # stack, and the bottle.ext namespace for extension packages.
 
+#: Debug mode (see :func:`debug`): tracebacks on error pages, no template cache.
 DEBUG = False
-NORUN = False  # If set, run() does nothing. Used by load_app().
+#: While true, :func:`run` does nothing: :func:`load_app` sets it while it imports.
+NORUN = False
 
 #: A dict to map HTTP status codes (e.g. 404) to phrases (e.g. 'Not Found').
 HTTP_CODES = {
@@ -8205,12 +8260,18 @@ ext = _ImportRedirect('bottle.ext' if __name__ == '__main__' else __name__ + '.e
 # list its routes. Mistakes get one line on stderr and exit status 2.
 
 _CLI_EXAMPLES = '''examples:
-  %(prog)s myapp:app                         serve myapp.app on http://localhost:8080/
-  %(prog)s -b 0.0.0.0:8000 myapp:app          on all interfaces, port 8000
-  %(prog)s -s gunicorn -o workers=4 myapp:app  with gunicorn and 4 worker processes
-  %(prog)s --reload --debug myapp:make_app()  restart when a file changes, debug mode
-  %(prog)s -c app.ini -C db.url=sqlite:// myapp:app   with config from a file and a value
-  %(prog)s --routes --json myapp:app         list the routes as JSON instead of serving
+  serve myapp.app on http://localhost:8080/:
+    %(prog)s myapp:app
+  on all interfaces, port 8000:
+    %(prog)s -b 0.0.0.0:8000 myapp:app
+  with gunicorn and 4 worker processes:
+    %(prog)s -s gunicorn -o workers=4 myapp:app
+  restart when a file changes, in debug mode, an app made by a function:
+    %(prog)s --reload --debug 'myapp:make_app()'
+  with config from a file, and one value set:
+    %(prog)s -c app.ini -C db.url=sqlite:// myapp:app
+  list the routes as JSON instead of serving:
+    %(prog)s --routes --json myapp:app
 '''
 
 
@@ -8222,7 +8283,10 @@ def _cli_parse(args):
     """Parse the command line ``args`` (``args[0]`` is the program); returns
     ``(options, parser)``."""
     from argparse import ArgumentParser, RawDescriptionHelpFormatter
-    parser = ArgumentParser(prog=args[0], usage='%(prog)s [options] package.module:app',
+    program = os.path.basename(args[0])
+    if program == 'bottle.py' and getattr(sys.modules.get('__main__'), '__spec__', None):
+        program = 'python3 -m bottle'  # started with -m
+    parser = ArgumentParser(prog=program, usage='%(prog)s [options] package.module:app',
                             epilog=_CLI_EXAMPLES, formatter_class=RawDescriptionHelpFormatter)
     option = parser.add_argument
     option('--version', action='store_true', help='show version number.')

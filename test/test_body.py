@@ -228,7 +228,7 @@ def test_deeply_nested_json_is_a_400_not_a_500():
     result = call(app, '/', 'POST', body=b'[' * 50000 + b']' * 50000,
                   headers={'Content-Type': 'application/json'})
     assert result.code == 400
-    assert b'nested too deeply' in result.body
+    assert b'nested more than 500 levels deep' in result.body
 
 
 def test_ordinary_nesting_of_json_is_fine():
@@ -478,3 +478,39 @@ def test_a_bad_chunk_size_through_gunicorn_is_a_400(gunicorn_port):
                          b'Transfer-Encoding: chunked\r\n\r\nzz\r\nname=Ada\r\n0\r\n\r\n')
     assert answer.startswith(b'HTTP/1.1 400 ')
     assert b'could not be read' in answer
+
+
+def test_json_nesting_is_limited_the_same_on_every_python():
+    app = bottle.Bottle()
+    app.route('/', method='POST', callback=lambda: 'parsed')
+    app.route('/j', method='POST', callback=lambda: 'parsed %d' % len(bottle.request.json))
+    at_limit = b'[' * 500 + b']' * 500
+    over = b'[' * 501 + b']' * 501
+    headers = {'Content-Type': 'application/json'}
+    assert call(app, '/j', 'POST', body=at_limit, headers=headers).body == b'parsed 1'
+    result = call(app, '/j', 'POST', body=over, headers=headers)
+    assert result.code == 400 and b'nested more than 500 levels deep' in result.body
+
+
+def test_brackets_inside_json_strings_do_not_count_as_nesting():
+    app = bottle.Bottle()
+    app.route('/j', method='POST', callback=lambda: str(len(bottle.request.json['s'])))
+    body = json.dumps({'s': '[' * 2000 + '\\"{' * 100}).encode()
+    assert call(app, '/j', 'POST', body=body,
+                headers={'Content-Type': 'application/json'}).body == b'2300'
+
+
+def test_many_flat_brackets_are_fine():
+    app = bottle.Bottle()
+    app.route('/j', method='POST', callback=lambda: str(len(bottle.request.json)))
+    body = json.dumps([[1]] * 3000).encode()
+    assert call(app, '/j', 'POST', body=body,
+                headers={'Content-Type': 'application/json'}).body == b'3000'
+
+
+def test_max_body_size_applies_to_small_bodies_too(monkeypatch):
+    monkeypatch.setattr(bottle.BaseRequest, 'MAX_BODY_SIZE', 1000)
+    result = call(echo_app(), '/', 'POST', body=b'x' * 1001)
+    assert result.code == 413
+    assert b'1001 bytes is larger than the limit of 1000 bytes' in result.body
+    assert call(echo_app(), '/', 'POST', body=b'x' * 1000).body == b'x' * 1000
