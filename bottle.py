@@ -372,6 +372,23 @@ def _flatten_groups(pattern):
     return re.sub(r'(\\*)(\(\?P<[^>]*>|\((?!\?))', replace, pattern)
 
 
+#: Wildcard regexps (groups made non-capturing) known to compile.
+_VALID_MASKS = set()
+
+
+class _LazyRegex(object):
+    """A regular expression compiled on its first match: an application with many
+    routes compiles only those its requests reach."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def match(self, text):
+        """Match at the start of ``text`` (see :meth:`re.Pattern.match`)."""
+        self.match = re.compile(self.pattern).match  # from now on the compiled one
+        return self.match(text)
+
+
 class _DynamicRoutes(object):
     """The dynamic (regex) routes of one HTTP method, in definition order.
 
@@ -539,10 +556,30 @@ class Router(object):
     def add(self, rule, method, target, name=None):
         """Add a rule for ``method`` that leads to ``target``; ``name`` enables URL building.
 
-        Raises :exc:`RouteSyntaxError` for an unknown filter, an invalid regular
-        expression or a wildcard name used twice.
+        The regular expression of a dynamic rule is compiled when it is first
+        needed, so adding routes is cheap; each filter's part of it is checked
+        here.
+
+        :raises RouteSyntaxError: an unknown filter, an invalid regular
+            expression or a wildcard name used twice.
         """
         method = method.upper()
+        pattern, flat, head, builder, converters = self._compile_rule(rule)
+        if name:
+            self.builder[name] = builder
+        self._lookup_order.clear()
+        if head is None and not self.strict_order:
+            path = ''.join(text for _, text in builder)
+            self.static.setdefault(method, {})[path] = (target, None)
+            return
+        self.dynamic.setdefault(method, _DynamicRoutes()).add(
+            head or '', flat, self._make_route_matcher(_LazyRegex('(?:%s)\\Z' % pattern),
+                                                       converters, target))
+
+    def _compile_rule(self, rule):
+        """The parts of a rule: its regular expression (with named groups), the same
+        without groups, its head (the literal text up to the last '/' before the
+        first wildcard, None for a static rule), the URL builder and the converters."""
         pattern, flat, head, builder, converters = '', '', None, [], []
         names, anonymous = set(), 0
         for token, mode, conf in self._itertokens(rule):
@@ -554,50 +591,50 @@ class Router(object):
             if head is None:  # the literal text before the first wildcard, cut after '/'
                 head = ''.join(text for _, text in builder)
                 head = head[:head.rfind('/') + 1]
-            if mode not in self.filters:
-                raise RouteSyntaxError('Unknown filter %r in rule %r' % (mode, rule))
-            mask, to_python, to_url = self.filters[mode](conf)
+            mask, to_python, to_url = self._wildcard_mask(rule, mode, conf)
             if token:
                 if token in names:
                     raise RouteSyntaxError('Wildcard name %r used twice in rule %r' % (token, rule))
                 names.add(token)
-                pattern += '(?P<%s>%s)' % (token, _flatten_groups(mask))
+                pattern += '(?P<%s>%s)' % (token, mask)
                 if to_python:
                     converters.append((token, to_python))
             else:
                 token = 'anon%d' % anonymous
                 anonymous += 1
-                pattern += '(?:%s)' % _flatten_groups(mask)
-            flat += '(?:%s)' % _flatten_groups(mask)
+                pattern += '(?:%s)' % mask
+            flat += '(?:%s)' % mask
             builder.append((token, to_url or str))
+        return pattern, flat, head, builder, converters
 
-        if name:
-            self.builder[name] = builder
-        self._lookup_order.clear()
-        if head is None and not self.strict_order:
-            path = ''.join(text for _, text in builder)
-            self.static.setdefault(method, {})[path] = (target, None)
-            return
-        try:
-            regexp = re.compile('(?:%s)\\Z' % pattern)
-            re.compile(flat)
-        except re.error as error:
-            raise RouteSyntaxError('Could not add route %r: %s' % (rule, error)) from error
-        self.dynamic.setdefault(method, _DynamicRoutes()).add(
-            head or '', flat, self._make_route_matcher(regexp, converters, target))
+    def _wildcard_mask(self, rule, mode, conf):
+        """``(regexp without capturing groups, to_python, to_url)`` of a wildcard.
+
+        :raises RouteSyntaxError: an unknown filter, or a regexp that does not compile.
+        """
+        if mode not in self.filters:
+            raise RouteSyntaxError('Unknown filter %r in rule %r' % (mode, rule))
+        mask, to_python, to_url = self.filters[mode](conf)
+        mask = _flatten_groups(mask)
+        if mask not in _VALID_MASKS:
+            try:
+                re.compile('(?:%s)' % mask)
+            except re.error as error:
+                raise RouteSyntaxError('Could not add route %r: %s' % (rule, error)) from error
+            _VALID_MASKS.add(mask)
+        return mask, to_python, to_url
 
     @staticmethod
     def _make_route_matcher(regexp, converters, target):
         """Return ``match_route(path)``: ``(target, converted wildcard values)`` or None."""
-        match = regexp.match
         if not converters:
             def match_route(path):
-                m = match(path)
+                m = regexp.match(path)
                 return None if m is None else (target, m.groupdict())
             return match_route
 
         def match_and_convert(path):
-            m = match(path)
+            m = regexp.match(path)
             if m is None:
                 return None
             args = m.groupdict()

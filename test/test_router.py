@@ -1696,3 +1696,25 @@ def test_get_undecorated_callback_of_a_bound_method_is_its_function():
     app = bottle.Bottle()
     app.get('/s/<item>', callback=Handlers().show)
     assert app.routes[0].get_undecorated_callback() is Handlers.show
+
+
+@pytest.mark.parametrize('rule', ['/x/<a:re:(>', '/x/<a:re:(?i)abc>', '/x/<a:re:a)b>',
+                                  '/x/<a:re:(?P<b>c)(?P=b)>'])
+def test_a_regexp_that_cannot_compile_in_its_place_is_refused_when_added(rule):
+    app = bottle.Bottle()
+    with pytest.raises(bottle.RouteSyntaxError, match='Could not add route'):
+        app.route(rule, callback=lambda a: a)
+
+
+def test_adding_dynamic_routes_compiles_no_route_regexp(monkeypatch):
+    import re
+    app = bottle.Bottle()
+    app.route('/warm/<a:int>/<b>', callback=lambda a, b: 'x')  # the masks are checked once
+    compiled = []
+    real_compile = re.compile
+    monkeypatch.setattr(re, 'compile', lambda *args: compiled.append(args) or real_compile(*args))
+    for number in range(50):
+        app.route('/item%d/<a:int>/<b>' % number, callback=lambda a, b: 'x')
+    assert compiled == []
+    monkeypatch.undo()
+    assert call(app, '/item7/3/x').body == b'x'
