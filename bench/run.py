@@ -40,6 +40,9 @@ this script and the newest one found here; see ``bench/interpreters.py``):
 6. Prints the medians as a table per Python, each framework's figure also as a ratio to ours
    (its figure divided by ours'), and writes everything to ``bench/results/latest.json``.
 
+Ours is copied first (``bench/results/ours-<hash>/bottle.py``) and that copy is measured on
+every Python, so that edits to bottle.py during a run do not mix versions.
+
 Scenarios (``--scenarios``; ``upload`` means both uploads, ``routing`` the four route scales):
   hello       static route, short text
   dynamic     /api/resN/<id:int>, 50 such routes, the last one matches
@@ -500,6 +503,8 @@ def caption(report):
     if settings.get('instructions'):
         parts.append('instructions counted by callgrind (requests: %d and %d, differenced)'
                      % tuple(settings['iterations']))
+    if settings.get('ours_sha256'):
+        parts.append('ours: bottle.py sha256 %s' % settings['ours_sha256'][:12])
     return ('%s, one run on a shared machine: %s cores (%s), %s; %s. '
             'In brackets: each framework\'s figure divided by ours.'
             % (report['date'][:10], machine['cores'], machine['cpu_model'], machine['python'],
@@ -697,7 +702,9 @@ def run_on(interpreter, options, valgrind):
                         'build': interpreter.build},
         'settings': {'rounds': options.rounds, 'duration': options.duration,
                      'upload_mb': options.upload_mb, 'import_runs': options.import_runs,
-                     'quick': options.quick, 'ours': str(options.ours),
+                     'quick': options.quick, 'ours': getattr(options, 'ours_original',
+                                                             str(options.ours)),
+                     'ours_sha256': getattr(options, 'ours_digest', None),
                      'scenarios': names, 'frameworks': frameworks,
                      'timed': options.timed, 'instructions': counted,
                      'iterations': list(options.iterations)},
@@ -741,9 +748,31 @@ def run_in_root(interpreter, options):
     return results['reports'], results.get('notes', []), status == 2
 
 
+def snapshot_ours(options):
+    """Measure one fixed copy of ours on every Python of the run: the working tree's
+    bottle.py may change while the benchmark runs. The copy goes to
+    ``bench/results/ours-<sha256 prefix>/bottle.py`` (inside the checkout, so that the sid
+    root sees it too); an ``--ours`` that is such a copy already is kept."""
+    import hashlib
+    source = options.ours
+    options.ours_original, options.ours_digest = str(source), None
+    if not source.exists():
+        return
+    data = source.read_bytes()
+    options.ours_digest = hashlib.sha256(data).hexdigest()
+    if source.parent.parent == RESULTS_FILE.parent and source.parent.name.startswith('ours-'):
+        return
+    target = RESULTS_FILE.parent / ('ours-' + options.ours_digest[:12]) / 'bottle.py'
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    options.ours = target
+
+
 def run(options):
     """Run the benchmark on every Python chosen; return (results, harness error found)."""
     started = time.perf_counter()
+    snapshot_ours(options)
     load_at_start = _load_average()
     if options.timed and load_at_start is not None and load_at_start > 0.5:
         log('warning: load average %.2f: other work is running, the timed figures will be noisy'
