@@ -1,4 +1,7 @@
 #!/usr/bin/env python3
+# mypy: disable-error-code="import-not-found,import-untyped"
+# (the servers and template engines imported when asked for are rarely all installed:
+# a type checker reading this file from an application needs none of them)
 """
 bottle.py: a fast, simple and lightweight WSGI micro web-framework in one file.
 
@@ -17,6 +20,8 @@ servers and template engines, and nothing outside the Python standard library.
 
 License: MIT (see LICENSE).
 """
+
+from __future__ import annotations  # annotations stay strings: nothing to evaluate or import
 
 __author__ = 'The bottle.py authors'
 __version__ = '0.13.4'
@@ -39,6 +44,63 @@ import time
 import warnings
 from _collections_abc import MutableMapping as DictMixin  # collections.abc without its import cost
 from _weakref import ref as _weakref  # weakref.ref, without importing the weakref module
+
+# Type checkers treat a constant named TYPE_CHECKING as true and read the block below; at
+# run time it is skipped, so the typing names cost no import time. Annotations are strings
+# that nothing evaluates (the __future__ import above); the few names that class bases use
+# at run time are stand-ins in the else branch.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
+    from datetime import date as datedate  # the names of _LAZY_NAMES, as at run time
+    from datetime import datetime
+    from types import CodeType, ModuleType, TracebackType
+    from typing import IO, Any, Generic as _Generic, NoReturn, Union, overload
+    from urllib.parse import SplitResult
+
+    from _typeshed.wsgi import StartResponse as _StartResponse
+    from _typeshed.wsgi import WSGIApplication as _WSGIApplication
+    from _typeshed.wsgi import WSGIEnvironment as _Environ
+    from typing_extensions import ParamSpec, TypeAlias, TypeVar
+
+    _T = TypeVar('_T', default=Any)
+    _K = TypeVar('_K', default=Any)
+    _V = TypeVar('_V', default=Any)
+    _D = TypeVar('_D')
+    _R = TypeVar('_R')
+    _P = ParamSpec('_P')
+    _F = TypeVar('_F', bound=Callable[..., Any])
+    _BottleT = TypeVar('_BottleT', bound='Bottle')
+    _ResponseT = TypeVar('_ResponseT', bound='BaseResponse')
+    _ConfigT = TypeVar('_ConfigT', bound='ConfigDict')
+
+    #: A route rule, or several; route methods likewise.
+    _Rules: TypeAlias = Union[str, Iterable[str]]
+    _Methods: TypeAlias = Union[str, Iterable[str]]
+    #: A plugin: a decorator-like callable, or an object with ``apply(callback, route)``
+    #: (plugin API v2); ``skip=`` also takes plugin classes, names and True.
+    _Plugin: TypeAlias = Any
+    #: A wildcard filter: ``config -> (regexp, to_python or None, to_url or None)``.
+    _RouteFilter: TypeAlias = Callable[
+        [Union[str, None]],
+        'tuple[str, Callable[[str], Any] | None, Callable[[Any], str] | None]']
+    #: ``match_route(path)`` of one route: ``(target, url_args)``, or None.
+    _RouteMatcher: TypeAlias = Callable[[str], 'tuple[Any, dict[str, Any]] | None']
+    #: Response headers: a dict or (name, value) pairs.
+    _Headers: TypeAlias = Union[Mapping[str, Any], Iterable['tuple[str, Any]']]
+    #: What http_date() formats: a datetime or date, seconds since the epoch, a time tuple
+    #: (or a string, returned as it is).
+    _DateLike: TypeAlias = Union[datetime, datedate, float, Sequence[int], str]
+    #: A signing key, or several (the first signs, any verifies).
+    _Secret: TypeAlias = Union[str, bytes, Sequence[Union[str, bytes]]]
+else:
+    class _Generic(object):
+        """At run time ``_Generic[...]`` in the bases of a class is just object."""
+
+        def __class_getitem__(cls, parameters):
+            return object
+
+    _T = _K = _V = None  # the type variables class bases name
 
 # --------------------------------------------------------- Compatibility names ----
 # Bottle 0.13 ran on Python 2 and 3, exported helpers for both and re-exported many
@@ -82,7 +144,38 @@ _LAZY_NAMES = {
 }
 
 
-def _load_lazy_name(name):
+if TYPE_CHECKING:  # what the names of _LAZY_NAMES are, declared for type checkers
+    import base64  # noqa: F401
+    import calendar  # noqa: F401
+    import configparser  # noqa: F401
+    import email.utils  # noqa: F401
+    import hashlib  # noqa: F401
+    import hmac  # noqa: F401
+    import http.client as httplib  # noqa: F401
+    import inspect  # noqa: F401
+    import mimetypes  # noqa: F401
+    import pickle  # noqa: F401
+    import tempfile  # noqa: F401
+    import weakref  # noqa: F401
+    from datetime import timedelta, timezone  # noqa: F401
+    from http.cookies import CookieError, Morsel, SimpleCookie  # noqa: F401
+    from inspect import getfullargspec  # noqa: F401
+    from json import loads as json_lds  # noqa: F401
+    from tempfile import NamedTemporaryFile  # noqa: F401
+    from traceback import format_exc, print_exc  # noqa: F401
+    from unicodedata import normalize  # noqa: F401
+    from urllib.parse import SplitResult as UrlSplitResult  # noqa: F401
+    from urllib.parse import quote as urlquote  # noqa: F401
+    from urllib.parse import urlencode, urljoin  # noqa: F401
+
+    UTC: timezone
+    print_function: Any
+
+    def urlunquote(string: str, encoding: str = 'latin1', errors: str = 'replace') -> str: ...
+    def _re_flatten(pattern: str) -> str: ...
+
+
+def _load_lazy_name(name: str) -> Any:
     """Import the value of a name of :data:`_LAZY_NAMES` (or a derived one) and keep it."""
     import importlib
     if name == 'UTC':
@@ -101,28 +194,29 @@ def _load_lazy_name(name):
     return value
 
 
-def __getattr__(name):
-    """Resolve the compatibility names that are imported on first access."""
-    if name in _LAZY_NAMES or name in ('UTC', 'urlunquote'):
-        return _load_lazy_name(name)
-    if name == '_re_flatten':  # the name plugins with custom route filters borrow
-        return _flatten_groups
-    raise AttributeError('module %r has no attribute %r' % (__name__, name))
+if not TYPE_CHECKING:  # (a module __getattr__ would make every bottle.<name> valid for them)
+    def __getattr__(name: str) -> Any:
+        """Resolve the compatibility names that are imported on first access."""
+        if name in _LAZY_NAMES or name in ('UTC', 'urlunquote'):
+            return _load_lazy_name(name)
+        if name == '_re_flatten':  # the name plugins with custom route filters borrow
+            return _flatten_groups
+        raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 
-def __dir__():
+def __dir__() -> list[str]:
     """The module's names, the ones imported on first access included."""
     return sorted(set(globals()) | set(_LAZY_NAMES) | {'UTC', 'urlunquote', '_re_flatten'})
 
 
-def tob(s, enc='utf8'):
+def tob(s: Any, enc: str = 'utf8') -> bytes:
     """Return ``s`` as bytes: str is encoded with ``enc``, None becomes b''."""
     if isinstance(s, str):
         return s.encode(enc)
     return b'' if s is None else bytes(s)
 
 
-def touni(s, enc='utf8', err='strict'):
+def touni(s: Any, enc: str = 'utf8', err: str = 'strict') -> str:
     """Return ``s`` as str: bytes are decoded with ``enc``, None becomes ''."""
     if isinstance(s, bytes):
         return s.decode(enc, err)
@@ -132,7 +226,7 @@ def touni(s, enc='utf8', err='strict'):
 tonat = touni
 
 
-def _latin1_to_unicode(native):
+def _latin1_to_unicode(native: str) -> str:
     """Decode a PEP 3333 native string (bytes smuggled as latin-1) as UTF-8.
 
     Values whose bytes are not valid UTF-8 keep their latin-1 reading, so no
@@ -146,12 +240,12 @@ def _latin1_to_unicode(native):
         return native
 
 
-def _unicode_to_latin1(text):
+def _unicode_to_latin1(text: str) -> str:
     """Encode ``text`` as UTF-8 and return it as a PEP 3333 native string."""
     return text if text.isascii() else text.encode('utf8').decode('latin1')
 
 
-def depr(major, minor, cause, fix, stacklevel=3):
+def depr(major: int, minor: int, cause: str, fix: str, stacklevel: int = 3) -> DeprecationWarning:
     """Warn that a feature is deprecated since Bottle ``major.minor``.
 
     :param major: major version of Bottle that deprecated the feature.
@@ -171,7 +265,7 @@ def depr(major, minor, cause, fix, stacklevel=3):
     return warning
 
 
-def makelist(data):
+def makelist(data: Any) -> list[Any]:
     """Return ``data`` as a list: sequences are copied, a single true value is wrapped."""
     if isinstance(data, (tuple, list, set, dict)):
         return list(data)
@@ -180,7 +274,7 @@ def makelist(data):
     return []
 
 
-def update_wrapper(wrapper, wrapped, *a, **ka):
+def update_wrapper(wrapper: Any, wrapped: Any, *a: Any, **ka: Any) -> None:
     """Like :func:`functools.update_wrapper`, but never fails on odd callables."""
     try:
         functools.update_wrapper(wrapper, wrapped, *a, **ka)
@@ -188,12 +282,13 @@ def update_wrapper(wrapper, wrapped, *a, **ka):
         pass
 
 
-def callable(x):
+def callable(x: object) -> bool:
     """Return True if ``x`` can be called (kept for Bottle 0.13 compatibility)."""
     return hasattr(x, '__call__')  # noqa: B004  (it shadows the builtin it would call)
 
 
-def getargspec(func):
+def getargspec(func: Callable[..., Any]
+               ) -> tuple[list[str], str | None, str | None, tuple[Any, ...] | None]:
     """Return ``(args, varargs, varkw, defaults)`` of ``func`` like the old inspect helper."""
     import inspect
     spec = inspect.getfullargspec(func)
@@ -201,43 +296,44 @@ def getargspec(func):
     return spec.args + kwonly, spec.varargs, spec.varkw, spec.defaults
 
 
-def json_dumps(obj, **options):
+def json_dumps(obj: Any, **options: Any) -> str:
     """Serialise ``obj`` with :func:`json.dumps` (imported on first use)."""
     import json
     return json.dumps(obj, **options)
 
 
-def json_loads(s):
+def json_loads(s: str | bytes) -> Any:
     """Parse a JSON document given as str or UTF-8 bytes."""
     import json
     return json.loads(touni(s))
 
 
-def _lscmp(a, b):
+def _lscmp(a: str | bytes, b: str | bytes) -> bool:
     """Compare two strings or byte strings in constant time (0.13's helper for signatures)."""
     import hmac
     return hmac.compare_digest(tob(a), tob(b))
 
 
-def _raise(exc_type, value, traceback):
+def _raise(exc_type: type[BaseException], value: Any, traceback: TracebackType | None
+           ) -> NoReturn:
     """Raise ``exc_type(value)`` with ``traceback`` (0.13's helper for re-raising)."""
     raise exc_type(value).with_traceback(traceback)
 
 
-def _local_property():
+def _local_property() -> property:
     """A property whose value is kept separately for each thread (0.13's helper)."""
     storage = threading.local()
 
-    def read(_):
+    def read(_: object) -> Any:
         try:
             return storage.value
         except AttributeError:
             raise RuntimeError('Request context not initialized.') from None
 
-    def write(_, value):
+    def write(_: object, value: Any) -> None:
         storage.value = value
 
-    def forget(_):
+    def forget(_: object) -> None:
         del storage.value
     return property(read, write, forget, 'A thread-local property.')
 
@@ -250,7 +346,7 @@ def _local_property():
 _MISSING = object()
 
 
-class DictProperty(object):
+class DictProperty(_Generic[_T]):
     """A property whose value lives in a dict attribute of its instance.
 
     ``@DictProperty('environ', 'bottle.request.query')`` on a method makes
@@ -261,12 +357,15 @@ class DictProperty(object):
     ``read_only=True`` both raise AttributeError.
     """
 
-    def __init__(self, attr, key=None, read_only=False):
+    if TYPE_CHECKING:
+        getter: Callable[[Any], _T]
+
+    def __init__(self, attr: str, key: str | None = None, read_only: bool = False) -> None:
         self.attr = attr
         self.key = key
         self.read_only = read_only
 
-    def __call__(self, func):
+    def __call__(self: DictProperty[Any], func: Callable[[Any], _R]) -> DictProperty[_R]:
         """Decorate the method that computes the value."""
         update_wrapper(self, func, updated=())
         self.getter = func
@@ -274,7 +373,13 @@ class DictProperty(object):
             self.key = func.__name__
         return self
 
-    def __get__(self, obj, cls):
+    if TYPE_CHECKING:
+        @overload
+        def __get__(self, obj: None, cls: type) -> DictProperty[_T]: ...
+        @overload
+        def __get__(self, obj: object, cls: type) -> _T: ...
+
+    def __get__(self, obj: object, cls: type) -> DictProperty[_T] | _T:
         if obj is None:
             return self
         storage = getattr(obj, self.attr)
@@ -283,26 +388,32 @@ class DictProperty(object):
             value = storage[self.key] = self.getter(obj)
         return value
 
-    def __set__(self, obj, value):
+    def __set__(self, obj: object, value: _T) -> None:
         if self.read_only:
             raise AttributeError('Read-only property: %s' % self.key)
         getattr(obj, self.attr)[self.key] = value
 
-    def __delete__(self, obj):
+    def __delete__(self, obj: object) -> None:
         if self.read_only:
             raise AttributeError('Read-only property: %s' % self.key)
         getattr(obj, self.attr).pop(self.key, None)
 
 
-class cached_property(object):
+class cached_property(_Generic[_T]):
     """A property computed once per instance, then kept as an ordinary attribute
     of the instance (delete that to have it computed again)."""
 
-    def __init__(self, func):
+    def __init__(self, func: Callable[[Any], _T]) -> None:
         update_wrapper(self, func)
         self.func = func
 
-    def __get__(self, obj, cls):
+    if TYPE_CHECKING:
+        @overload
+        def __get__(self, obj: None, cls: type) -> cached_property[_T]: ...
+        @overload
+        def __get__(self, obj: object, cls: type) -> _T: ...
+
+    def __get__(self, obj: object, cls: type) -> cached_property[_T] | _T:
         if obj is None:
             return self
         value = self.func(obj)
@@ -310,15 +421,15 @@ class cached_property(object):
         return value
 
 
-class lazy_attribute(object):
+class lazy_attribute(_Generic[_T]):
     """A class attribute computed by ``func(cls)`` on first access, then kept on
     the class in place of this descriptor."""
 
-    def __init__(self, func):
+    def __init__(self, func: Callable[[Any], _T]) -> None:
         update_wrapper(self, func, updated=())
         self.getter = func
 
-    def __get__(self, obj, cls):
+    def __get__(self, obj: object, cls: type) -> _T:
         value = self.getter(cls)
         setattr(cls, self.getter.__name__, value)
         return value
@@ -361,31 +472,31 @@ class PluginError(BottleException):
 # target for a request (static rules by dict lookup, dynamic ones by regex) and
 # builds URLs back from route names.
 
-def _flatten_groups(pattern):
+def _flatten_groups(pattern: str) -> str:
     """Turn every capturing group of a regular expression into a non-capturing one."""
     if '(' not in pattern:
         return pattern
 
-    def replace(match):
+    def replace(match: re.Match[str]) -> str:
         escapes = match.group(1)
         return match.group(0) if len(escapes) % 2 else escapes + '(?:'
     return re.sub(r'(\\*)(\(\?P<[^>]*>|\((?!\?))', replace, pattern)
 
 
 #: Wildcard regexps (groups made non-capturing) known to compile.
-_VALID_MASKS = set()
+_VALID_MASKS: set[str] = set()
 
 
 class _LazyRegex(object):
     """A regular expression compiled on its first match: an application with many
     routes compiles only those its requests reach."""
 
-    def __init__(self, pattern):
+    def __init__(self, pattern: str) -> None:
         self.pattern = pattern
 
-    def match(self, text):
+    def match(self, text: str) -> re.Match[str] | None:
         """Match at the start of ``text`` (see :meth:`re.Pattern.match`)."""
-        self.match = re.compile(self.pattern).match  # from now on the compiled one
+        self.match = re.compile(self.pattern).match  # type: ignore[method-assign,assignment]  # from now on the compiled one
         return self.match(text)
 
 
@@ -400,13 +511,13 @@ class _DynamicRoutes(object):
     those routes, in definition order, with one combined regular expression.
     """
 
-    def __init__(self):
-        self.entries = []      # [(flat_pattern, match_route)], definition order
-        self.positions = {}    # flat_pattern -> index in entries
-        self.heads = {}        # head -> [index, ...]
-        self.matchers = {}     # longest head -> matcher function
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, _RouteMatcher]] = []  # (flat_pattern, match_route)
+        self.positions: dict[str, int] = {}     # flat_pattern -> index in entries
+        self.heads: dict[str, list[int]] = {}   # head -> [index, ...]
+        self.matchers: dict[str, _RouteMatcher] = {}  # longest head -> matcher function
 
-    def add(self, head, flat_pattern, match_route):
+    def add(self, head: str, flat_pattern: str, match_route: _RouteMatcher) -> None:
         """Add a route; one with the same pattern replaces the older one in place.
 
         ``match_route(path)`` returns ``(target, url_args)`` or None.
@@ -420,7 +531,7 @@ class _DynamicRoutes(object):
             self.entries.append(entry)
         self.matchers.clear()
 
-    def match(self, path):
+    def match(self, path: str) -> tuple[Any, dict[str, Any]] | None:
         """Return ``(target, args)`` for the first route matching ``path``, or None."""
         heads = self.heads
         slash = path.rfind('/')
@@ -438,7 +549,7 @@ class _DynamicRoutes(object):
             matcher = self.matchers[head] = self._build_matcher(head)
         return matcher(path)
 
-    def _build_matcher(self, longest_head):
+    def _build_matcher(self, longest_head: str) -> _RouteMatcher:
         indexes = sorted(index for head, positions in self.heads.items()
                          if longest_head.startswith(head) for index in positions)
         entries = [self.entries[i] for i in indexes]
@@ -446,37 +557,38 @@ class _DynamicRoutes(object):
             return entries[0][1]  # the route's own matcher
         combined = re.compile('|'.join('(%s)\\Z' % flat for flat, _ in entries)).match
         # m.lastindex is the number of the outer group that matched.
-        by_group = {}
+        by_group: dict[int, _RouteMatcher] = {}
         group = 1
         for flat, match_route in entries:
             by_group[group] = match_route
             group += 1 + re.compile(flat).groups
 
-        def match_combined(path):
+        def match_combined(path: str) -> tuple[Any, dict[str, Any]] | None:
             m = combined(path)
-            return None if m is None else by_group[m.lastindex](path)
+            return None if m is None else by_group[m.lastindex](path)  # type: ignore[index]  # a match has a last group
         return match_combined
 
 
-def _int_filter(config):
+def _int_filter(config: str | None) -> tuple[str, Callable[[str], int], Callable[[Any], str]]:
     """``<name:int>``: an optionally signed integer, converted with int."""
     return r'-?\d+', int, _int_to_url
 
 
-def _int_to_url(value):
+def _int_to_url(value: Any) -> str:
     return str(int(value))
 
 
-def _float_filter(config):
+def _float_filter(config: str | None
+                  ) -> tuple[str, Callable[[str], float], Callable[[Any], str]]:
     """``<name:float>``: digits with an optional sign and dot, converted with float."""
     return r'-?[\d.]+', float, _float_to_url
 
 
-def _float_to_url(value):
+def _float_to_url(value: Any) -> str:
     return str(float(value))
 
 
-def _path_filter(config):
+def _path_filter(config: str | None) -> tuple[str, None, None]:
     """``<name:path>``: one or more characters, slashes included (non-greedy)."""
     return r'.+?', None, None
 
@@ -506,24 +618,27 @@ class Router(object):
              (?:\#(.*?)\#)?                       #   #regexp#
         )''', re.VERBOSE)
 
-    def __init__(self, strict=False):
+    def __init__(self, strict: bool = False) -> None:
         #: With ``strict``, static rules lose their priority and are matched in
         #: definition order together with the dynamic ones.
         self.strict_order = strict
         #: Wildcard filters by name (see :meth:`add_filter`).
-        self.filters = {'re': self._regexp_filter, 'int': _int_filter,
-                        'float': _float_filter, 'path': _path_filter}
-        self.builder = {}     # route name -> [(argument name or None, to_url or literal)]
-        self.static = {}      # method -> {path: (target, None)}
-        self.dynamic = {}     # method -> _DynamicRoutes
-        self._lookup_order = {}
+        self.filters: dict[str, _RouteFilter] = {
+            're': self._regexp_filter, 'int': _int_filter, 'float': _float_filter,
+            'path': _path_filter}
+        # route name -> [(argument name or None, to_url or literal)]
+        self.builder: dict[str, list[tuple[str | None, Any]]] = {}
+        self.static: dict[str, dict[str, tuple[Any, Any]]] = {}  # method -> {path: (target, None)}
+        self.dynamic: dict[str, _DynamicRoutes] = {}  # method -> _DynamicRoutes
+        self._lookup_order: dict[str, tuple[
+            tuple[str, dict[str, tuple[Any, Any]] | None, _DynamicRoutes | None], ...]] = {}
 
-    def _regexp_filter(self, config):
+    def _regexp_filter(self, config: str | None) -> tuple[str, None, None]:
         """``<name:re:regexp>``: the regexp (groups made non-capturing), else
         :attr:`default_pattern`; no conversion."""
         return _flatten_groups(config or self.default_pattern), None, None
 
-    def add_filter(self, name, func):
+    def add_filter(self, name: str, func: _RouteFilter) -> None:
         """Register a wildcard filter.
 
         ``func(config)`` is called with the config part of a wildcard (or None)
@@ -531,7 +646,7 @@ class Router(object):
         """
         self.filters[name] = func
 
-    def _itertokens(self, rule):
+    def _itertokens(self, rule: str) -> Iterator[tuple[str, str | None, str | None]]:
         """Yield ``(literal, None, None)`` and ``(name, filter, config)`` tokens of a rule."""
         offset, literal = 0, ''
         for match in self.rule_syntax.finditer(rule):
@@ -553,7 +668,7 @@ class Router(object):
         if literal:
             yield literal, None, None
 
-    def add(self, rule, method, target, name=None):
+    def add(self, rule: str, method: str, target: Any, name: str | None = None) -> None:
         """Add a rule for ``method`` that leads to ``target``; ``name`` enables URL building.
 
         The regular expression of a dynamic rule is compiled when it is first
@@ -576,10 +691,15 @@ class Router(object):
             head or '', flat, self._make_route_matcher(_LazyRegex('(?:%s)\\Z' % pattern),
                                                        converters, target))
 
-    def _compile_rule(self, rule):
+    def _compile_rule(self, rule: str) -> tuple[str, str, str | None, list[tuple[str | None, Any]],
+                                                list[tuple[str, Callable[[str], Any]]]]:
         """The parts of a rule: its regular expression (with named groups), the same
         without groups, its head (the literal text up to the last '/' before the
         first wildcard, None for a static rule), the URL builder and the converters."""
+        head: str | None
+        builder: list[tuple[str | None, Any]]
+        converters: list[tuple[str, Callable[[str], Any]]]
+        names: set[str]
         pattern, flat, head, builder, converters = '', '', None, [], []
         names, anonymous = set(), 0
         for token, mode, conf in self._itertokens(rule):
@@ -607,7 +727,8 @@ class Router(object):
             builder.append((token, to_url or str))
         return pattern, flat, head, builder, converters
 
-    def _wildcard_mask(self, rule, mode, conf):
+    def _wildcard_mask(self, rule: str, mode: str, conf: str | None
+                       ) -> tuple[str, Callable[[str], Any] | None, Callable[[Any], str] | None]:
         """``(regexp without capturing groups, to_python, to_url)`` of a wildcard.
 
         :raises RouteSyntaxError: an unknown filter, or a regexp that does not compile.
@@ -617,23 +738,28 @@ class Router(object):
         mask, to_python, to_url = self.filters[mode](conf)
         mask = _flatten_groups(mask)
         if mask not in _VALID_MASKS:
-            try:
-                re.compile('(?:%s)' % mask)
-            except re.error as error:
-                raise RouteSyntaxError('Could not add route %r: %s' % (rule, error)) from error
+            # Python 3.9 and 3.10 only warn where a later one refuses (flags such as (?i)
+            # not at the start): refused here on every Python alike.
+            with warnings.catch_warnings():
+                warnings.simplefilter('error', DeprecationWarning)
+                try:
+                    re.compile('(?:%s)' % mask)
+                except (re.error, DeprecationWarning) as error:
+                    raise RouteSyntaxError('Could not add route %r: %s' % (rule, error)) from error
             _VALID_MASKS.add(mask)
         return mask, to_python, to_url
 
     @staticmethod
-    def _make_route_matcher(regexp, converters, target):
+    def _make_route_matcher(regexp: _LazyRegex, converters: list[tuple[str, Callable[[str], Any]]],
+                            target: Any) -> _RouteMatcher:
         """Return ``match_route(path)``: ``(target, converted wildcard values)`` or None."""
         if not converters:
-            def match_route(path):
+            def match_route(path: str) -> tuple[Any, dict[str, Any]] | None:
                 m = regexp.match(path)
                 return None if m is None else (target, m.groupdict())
             return match_route
 
-        def match_and_convert(path):
+        def match_and_convert(path: str) -> tuple[Any, dict[str, Any]] | None:
             m = regexp.match(path)
             if m is None:
                 return None
@@ -646,7 +772,7 @@ class Router(object):
             return target, args
         return match_and_convert
 
-    def build(self, _name, *anons, **query):
+    def build(self, _name: str, *anons: Any, **query: Any) -> str:
         """Build a URL from the named route, wildcard values and extra query arguments.
 
         Positional values fill anonymous wildcards. Keyword arguments that are
@@ -667,7 +793,8 @@ class Router(object):
         from urllib.parse import urlencode
         return url + '?' + urlencode(query)
 
-    def _methods_to_try(self, verb):
+    def _methods_to_try(self, verb: str) -> tuple[
+            tuple[str, dict[str, tuple[Any, Any]] | None, _DynamicRoutes | None], ...]:
         try:
             return self._lookup_order[verb]
         except KeyError:
@@ -677,7 +804,7 @@ class Router(object):
             self._lookup_order[verb] = order
             return order
 
-    def match(self, environ):
+    def match(self, environ: _Environ) -> tuple[Any, dict[str, Any]]:
         """Return ``(target, url_args)`` for the request described by ``environ``.
 
         HEAD falls back to GET, every method falls back to ANY. Raises
@@ -703,10 +830,10 @@ class Router(object):
             raise HTTPError(405, 'Method not allowed.', Allow=','.join(sorted(allowed)))
         raise HTTPError(404, 'Not found: ' + repr(path))
 
-    def _other_methods_matching(self, verb, path):
+    def _other_methods_matching(self, verb: str, path: str) -> set[str]:
         """The methods, other than those tried for ``verb``, with a route for ``path``."""
         tried = {name for name, _, _ in self._methods_to_try(verb)}
-        allowed = set()
+        allowed: set[str] = set()
         for method in self.static.keys() | self.dynamic.keys():
             if method in tried or method == 'PROXY':
                 continue
@@ -723,8 +850,9 @@ class Route(object):
     on first use and kept until :meth:`reset`.
     """
 
-    def __init__(self, app, rule, method, callback, name=None, plugins=None, skiplist=None,
-                 **config):
+    def __init__(self, app: Bottle, rule: str, method: str, callback: Callable[..., Any],
+                 name: str | None = None, plugins: Iterable[_Plugin] | None = None,
+                 skiplist: Iterable[_Plugin] | None = None, **config: Any) -> None:
         #: The application this route belongs to.
         self.app = app
         #: The path rule string, e.g. ``/wiki/<page>``.
@@ -743,26 +871,26 @@ class Route(object):
         self.config = app.config._make_overlay().load_dict(config)
 
     @cached_property
-    def call(self):
+    def call(self) -> Callable[..., Any]:
         """The route callback with all plugins applied, built on first access."""
         return self._make_callback()
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget the prepared callback; plugins are applied again on next use."""
         self.__dict__.pop('call', None)
 
-    def prepare(self):
+    def prepare(self) -> None:
         """Apply the plugins now instead of on the first request."""
         self.call  # noqa: B018  (reading the cached property builds the callback)
 
-    def all_plugins(self):
+    def all_plugins(self) -> Iterator[_Plugin]:
         """Yield the plugins that affect this route, innermost first.
 
         Route plugins come after application plugins; a plugin is left out when
         the skiplist names it by instance, class or name (``True`` skips all),
         or when a plugin with the same name was already yielded.
         """
-        seen_names = set()
+        seen_names: set[str] = set()
         if True in self.skiplist:
             return
         for plugin in reversed(self.app.plugins + self.plugins):
@@ -775,7 +903,7 @@ class Route(object):
                 seen_names.add(name)
             yield plugin
 
-    def _make_callback(self):
+    def _make_callback(self) -> Callable[..., Any]:
         """The callback wrapped by every plugin of :meth:`all_plugins`, innermost first.
 
         A plugin that raises RouteReset while it is applied (it changed the
@@ -787,7 +915,7 @@ class Route(object):
             except RouteReset:
                 continue
 
-    def _wrap_in_plugins(self):
+    def _wrap_in_plugins(self) -> Callable[..., Any]:
         wrapped = self.callback
         for plugin in self.all_plugins():
             apply = getattr(plugin, 'apply', None)
@@ -796,7 +924,7 @@ class Route(object):
                 update_wrapper(wrapped, self.callback)
         return wrapped
 
-    def get_undecorated_callback(self):
+    def get_undecorated_callback(self) -> Callable[..., Any]:
         """Return the original callback, looking through decorators and bound methods."""
         func = self.callback
         while True:
@@ -810,31 +938,31 @@ class Route(object):
                 return func
             func = inner
 
-    def get_callback_args(self):
+    def get_callback_args(self) -> list[str]:
         """Return the argument names of the original callback."""
         return getargspec(self.get_undecorated_callback())[0]
 
-    def get_config(self, key, default=None):
+    def get_config(self, key: str, default: Any = None) -> Any:
         """Deprecated: read ``route.config`` directly (it includes the app config)."""
         depr(0, 13, 'Route.get_config() is deprecated.',
              'The Route.config property already includes values from the'
              ' application config for missing keys. Access it directly.')
         return self.config.get(key, default)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         callback = self.get_undecorated_callback()
         return '<%s %s -> %s:%s>' % (self.method, self.rule, getattr(callback, '__module__', '?'),
                                      getattr(callback, '__name__', '?'))
 
 
-def _cell_value(cell):
+def _cell_value(cell: Any) -> Any:
     try:
         return cell.cell_contents
     except ValueError:  # an empty cell
         return None
 
 
-def _is_function(obj):
+def _is_function(obj: object) -> bool:
     return hasattr(obj, '__code__') or hasattr(obj, '__func__')
 
 
@@ -860,7 +988,7 @@ class _UnknownHookError(KeyError):
     __str__ = Exception.__str__  # the message, not KeyError's quoted repr
 
 
-def _config_bool(value):
+def _config_bool(value: Any) -> bool:
     """Read a boolean setting: ``'false'``, ``'no'``, ``'off'`` and ``'0'`` (any case) and
     the empty string are False, like config files spell them; other values by truth."""
     if isinstance(value, str):
@@ -876,25 +1004,26 @@ class Bottle(object):
     ``app.config['catchall']`` and ``app.config['json.enable']``.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         #: The :class:`Route` objects of this application, in the order they were added.
-        self.routes = []
+        self.routes: list[Route] = []
         #: Finds the route for a request and builds URLs from route names.
         self.router = Router()
         #: Error handler callbacks by status code (see :meth:`error`).
-        self.error_handler = {}
+        self.error_handler: dict[int, Callable[[HTTPError], Any]] = {}
         #: The installed plugins; the one installed last wraps the others.
-        self.plugins = []
+        self.plugins: list[_Plugin] = []
         #: A :class:`ResourceManager` for application files.
         self.resources = ResourceManager()
-        self._hooks = {name: [] for name in _HOOK_NAMES}
-        self._mounts = []  # (prefix, application) of every mount() below this one
+        self._hooks: dict[str, list[Callable[..., Any]]] = {name: [] for name in _HOOK_NAMES}
+        # (prefix, application) of every mount() below this one
+        self._mounts: list[tuple[str, Bottle | _WSGIApplication]] = []
         #: The application configuration, a :class:`ConfigDict`.
         self.config = self._initial_config(kwargs)
         for plugin in (JSONPlugin(), TemplatePlugin()):  # what every application has
             self.install(plugin)
 
-    def _initial_config(self, kwargs):
+    def _initial_config(self, kwargs: dict[str, Any]) -> ConfigDict:
         """The ConfigDict of a new application: bottle's own keys, listeners and the
         deprecated ``catchall``/``autojson`` keyword arguments."""
         config = ConfigDict()
@@ -926,9 +1055,9 @@ class Bottle(object):
 
     #: If true (the default), exceptions of callbacks become 500 pages; turn it off to let
     #: debugging middleware see them.
-    catchall = DictProperty('config', 'catchall')
+    catchall: DictProperty[bool] = DictProperty('config', 'catchall')
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         """Set an attribute once: plugins that claim the same name get an AttributeError."""
         if hasattr(getattr(type(self), name, None), '__set__'):
             return object.__setattr__(self, name, value)
@@ -937,9 +1066,9 @@ class Bottle(object):
         self.__dict__[name] = value
 
     #: The _ProxyTrust built from the ``proxy.*`` config, or None (trust anyone).
-    _proxy_trust = None
+    _proxy_trust: _ProxyTrust | None = None
 
-    def _update_proxy_trust(self, config, key, value):
+    def _update_proxy_trust(self, config: ConfigDict, key: str, value: Any) -> None:
         """Rebuild the proxy trust when a ``proxy.*`` setting changes."""
         if key in ('proxy.hops', 'proxy.trusted'):  # called before the value is stored
             settings = {'proxy.hops': config.get('proxy.hops'),
@@ -947,7 +1076,7 @@ class Bottle(object):
             self.__dict__['_proxy_trust'] = _ProxyTrust.from_settings(
                 settings['proxy.hops'], settings['proxy.trusted'])
 
-    def _reset_routes_on_json_change(self, config, key, value):
+    def _reset_routes_on_json_change(self, config: ConfigDict, key: str, value: Any) -> None:
         """The JSON plugin reads its settings when it is applied: re-apply it on changes."""
         if key.startswith('json.') or key == 'autojson':
             for route in self.routes:
@@ -955,7 +1084,7 @@ class Bottle(object):
 
     # Hooks -----------------------------------------------------------------
 
-    def add_hook(self, name, func):
+    def add_hook(self, name: str, func: Callable[..., Any]) -> None:
         """Attach ``func`` to the hook ``name``.
 
         Hooks: ``before_request`` (before each request is routed),
@@ -973,26 +1102,26 @@ class Bottle(object):
         else:
             self._hooks[name].append(func)
 
-    def remove_hook(self, name, func):
+    def remove_hook(self, name: str, func: Callable[..., Any]) -> bool | None:  # type: ignore[return]  # None, not False, as in 0.13
         """Detach ``func`` from hook ``name``. Returns True if it was attached."""
         if func in self._hooks.get(name, ()):
             self._hooks[name].remove(func)
             return True
 
-    def trigger_hook(self, __name, *args, **kwargs):
+    def trigger_hook(self, __name: str, *args: Any, **kwargs: Any) -> list[Any]:
         """Call every callback attached to a hook; return their results as a list."""
         return [hook(*args, **kwargs) for hook in list(self._hooks.get(__name, ()))]
 
-    def hook(self, name):
+    def hook(self, name: str) -> Callable[[_F], _F]:
         """Decorator form of :meth:`add_hook`."""
-        def decorator(func):
+        def decorator(func: _F) -> _F:
             self.add_hook(name, func)
             return func
         return decorator
 
     # Mounting and merging --------------------------------------------------
 
-    def mount(self, prefix, app, **options):
+    def mount(self, prefix: str, app: Bottle | _WSGIApplication, **options: Any) -> None:
         """Serve another application below ``prefix``.
 
         ``app`` is a Bottle instance or any WSGI callable. Requests for
@@ -1036,7 +1165,7 @@ class Bottle(object):
         if matches_bare_prefix:
             self.route(below, **route_options)
 
-    def merge(self, routes):
+    def merge(self, routes: Bottle | Iterable[Route]) -> None:
         """Add the routes of another application (or a list of routes) to this one.
 
         The routes keep their original application, its plugins and its config.
@@ -1048,7 +1177,7 @@ class Bottle(object):
 
     # Plugins ---------------------------------------------------------------
 
-    def install(self, plugin):
+    def install(self, plugin: _R) -> _R:
         """Add a plugin to every route of this application and return it.
 
         A plugin is a decorator-like callable or an object with ``apply``
@@ -1064,7 +1193,7 @@ class Bottle(object):
         self.reset()
         return plugin
 
-    def uninstall(self, plugin):
+    def uninstall(self, plugin: _Plugin) -> list[_Plugin]:
         """Remove plugins given by instance, class, name or True (all). Returns the removed list."""
         removed = []
         for index in range(len(self.plugins) - 1, -1, -1):
@@ -1079,7 +1208,7 @@ class Bottle(object):
             self.reset()
         return removed
 
-    def reset(self, route=None):
+    def reset(self, route: Route | int | None = None) -> None:
         """Forget prepared callbacks of all routes, or of one route (object or index).
 
         Plugins are applied again on next use (right away in debug mode).
@@ -1097,17 +1226,17 @@ class Bottle(object):
                 each.prepare()
         self.trigger_hook('app_reset')
 
-    def close(self):
+    def close(self) -> None:
         """Close the application and every plugin that has a ``close`` method."""
         for plugin in self.plugins:
             if hasattr(plugin, 'close'):
                 plugin.close()
 
-    def run(self, **kwargs):
+    def run(self, **kwargs: Any) -> None:
         """Start a server for this application: shortcut for :func:`run(self, **kwargs) <run>`."""
         run(self, **kwargs)
 
-    def test_client(self, **options):
+    def test_client(self, **options: Any) -> TestClient:
         """Return a :class:`TestClient` for this application (in-process requests, no sockets).
 
         ``options`` are those of :class:`TestClient` (``base_url``, ``validate``).
@@ -1116,11 +1245,11 @@ class Bottle(object):
 
     # Routes ----------------------------------------------------------------
 
-    def match(self, environ):
+    def match(self, environ: _Environ) -> tuple[Route, dict[str, Any]]:
         """Return ``(route, url_args)`` for a WSGI environ, or raise HTTPError 404/405."""
         return self.router.match(environ)
 
-    def get_url(self, routename, **kargs):
+    def get_url(self, routename: str, **kargs: Any) -> str:
         """Return the URL path of a named route, for links in the current request.
 
         Routes of Bottle applications mounted on this one are found too, with
@@ -1139,7 +1268,7 @@ class Bottle(object):
         location = below + app.router.build(routename, **kargs)
         return self._url_root() + location.lstrip('/')
 
-    def _route_owner(self, routename):
+    def _route_owner(self, routename: str) -> tuple[str, Bottle] | None:
         """``(path prefix, application)`` of the app whose router knows ``routename``:
         this one (prefix ``''``) or one mounted below it; None if none does."""
         if routename in self.router.builder:
@@ -1150,7 +1279,7 @@ class Bottle(object):
                 return prefix.rstrip('/') + found[0], found[1]
         return None
 
-    def _url_root(self):
+    def _url_root(self) -> str:
         """The path this application answers below, with a trailing slash.
 
         While the application answers a request that is the request's
@@ -1167,15 +1296,34 @@ class Bottle(object):
         script_name = _latin1_to_unicode(environ.get('SCRIPT_NAME', '')).strip('/')
         return '/%s/' % script_name if script_name else '/'
 
-    def add_route(self, route):
+    def add_route(self, route: Route) -> None:
         """Add a :class:`Route` object (see :meth:`route` for the usual way)."""
         self.routes.append(route)
         self.router.add(route.rule, route.method, route, name=route.name)
         if DEBUG:
             route.prepare()
 
-    def route(self, path=None, method='GET', callback=None, name=None, apply=None, skip=None,
-              **config):
+    if TYPE_CHECKING:  # @route, @route(...), route(rule, method, callback), route(callback=...)
+        @overload
+        def route(self, path: _F, method: _Methods = ..., callback: None = ...,
+                  name: str | None = ..., apply: _Plugin = ..., skip: _Plugin = ...,
+                  **config: Any) -> _F: ...
+        @overload
+        def route(self, path: _Rules | None = ..., method: _Methods = ..., callback: None = ...,
+                  name: str | None = ..., apply: _Plugin = ..., skip: _Plugin = ...,
+                  **config: Any) -> Callable[[_F], _F]: ...
+        @overload
+        def route(self, path: _Rules | None, method: _Methods, callback: _F,
+                  name: str | None = ..., apply: _Plugin = ..., skip: _Plugin = ...,
+                  **config: Any) -> _F: ...
+        @overload
+        def route(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
+                  name: str | None = ..., apply: _Plugin = ..., skip: _Plugin = ...,
+                  **config: Any) -> _F: ...
+
+    def route(self, path: Any = None, method: _Methods = 'GET', callback: Any = None,
+              name: str | None = None, apply: _Plugin = None, skip: _Plugin = None,
+              **config: Any) -> Any:
         """Decorator that binds a callback to a rule (or a list of rules).
 
         :param path: rule or list of rules; generated from the callback's
@@ -1196,7 +1344,7 @@ class Bottle(object):
             callback, path = path, None
         route_options = dict(config, name=name, plugins=makelist(apply), skiplist=makelist(skip))
 
-        def add_routes(target):
+        def add_routes(target: Any) -> Any:
             if isinstance(target, str):
                 target = load(target)
             for rule in makelist(path) or yieldroutes(target):
@@ -1205,41 +1353,97 @@ class Bottle(object):
             return target
         return add_routes(callback) if callback else add_routes
 
-    def get(self, path=None, method='GET', **options):
+    if TYPE_CHECKING:  # as for route(): @get, @get(...), get(rule, callback=...)
+        @overload
+        def get(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
+        @overload
+        def get(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
+                **options: Any) -> _F: ...
+        @overload
+        def get(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
+                ) -> Callable[[_F], _F]: ...
+
+    def get(self, path: Any = None, method: _Methods = 'GET', **options: Any) -> Any:
         """Like :meth:`route` with ``method='GET'``."""
         return self.route(path, method, **options)
 
-    def post(self, path=None, method='POST', **options):
+    if TYPE_CHECKING:
+        @overload
+        def post(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
+        @overload
+        def post(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
+                 **options: Any) -> _F: ...
+        @overload
+        def post(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
+                 ) -> Callable[[_F], _F]: ...
+
+    def post(self, path: Any = None, method: _Methods = 'POST', **options: Any) -> Any:
         """Like :meth:`route` with ``method='POST'``."""
         return self.route(path, method, **options)
 
-    def put(self, path=None, method='PUT', **options):
+    if TYPE_CHECKING:
+        @overload
+        def put(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
+        @overload
+        def put(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
+                **options: Any) -> _F: ...
+        @overload
+        def put(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
+                ) -> Callable[[_F], _F]: ...
+
+    def put(self, path: Any = None, method: _Methods = 'PUT', **options: Any) -> Any:
         """Like :meth:`route` with ``method='PUT'``."""
         return self.route(path, method, **options)
 
-    def delete(self, path=None, method='DELETE', **options):
+    if TYPE_CHECKING:
+        @overload
+        def delete(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
+        @overload
+        def delete(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
+                   **options: Any) -> _F: ...
+        @overload
+        def delete(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
+                   ) -> Callable[[_F], _F]: ...
+
+    def delete(self, path: Any = None, method: _Methods = 'DELETE', **options: Any) -> Any:
         """Like :meth:`route` with ``method='DELETE'``."""
         return self.route(path, method, **options)
 
-    def patch(self, path=None, method='PATCH', **options):
+    if TYPE_CHECKING:
+        @overload
+        def patch(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
+        @overload
+        def patch(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
+                  **options: Any) -> _F: ...
+        @overload
+        def patch(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
+                  ) -> Callable[[_F], _F]: ...
+
+    def patch(self, path: Any = None, method: _Methods = 'PATCH', **options: Any) -> Any:
         """Like :meth:`route` with ``method='PATCH'``."""
         return self.route(path, method, **options)
 
-    def error(self, code=500, callback=None):
+    if TYPE_CHECKING:  # @error(404), error(404, handler)
+        @overload
+        def error(self, code: int | str = ..., callback: None = ...) -> Callable[[_F], _F]: ...
+        @overload
+        def error(self, code: int | str, callback: _F) -> _F: ...
+
+    def error(self, code: int | str = 500, callback: Any = None) -> Any:
         """Decorator that registers an error handler for an HTTP status code.
 
         The handler gets the :class:`HTTPError` and returns the body, like a
         route callback (a dict becomes JSON). Usable as
         ``app.error(404, handler)`` too.
         """
-        def decorator(callback):
+        def decorator(callback: Any) -> Any:
             if isinstance(callback, str):
                 callback = load(callback)
             self.error_handler[int(code)] = callback
             return callback
         return decorator(callback) if callback else decorator
 
-    def default_error_handler(self, res):
+    def default_error_handler(self, res: HTTPError) -> bytes:
         """Render the error page for an :class:`HTTPError` (see ``ERROR_PAGE_TEMPLATE``)."""
         if ERROR_PAGE_TEMPLATE is _DEFAULT_ERROR_PAGE_TEMPLATE:
             return _render_default_error_page(res, DEBUG)
@@ -1248,11 +1452,11 @@ class Bottle(object):
 
     # Answering requests: __call__ -> wsgi -> _handle, then _cast -----------
 
-    def __call__(self, environ, start_response):
+    def __call__(self, environ: _Environ, start_response: _StartResponse) -> Iterable[bytes]:
         """Each instance of :class:`Bottle` is a WSGI application (see :meth:`wsgi`)."""
         return self.wsgi(environ, start_response)
 
-    def wsgi(self, environ, start_response):
+    def wsgi(self, environ: _Environ, start_response: _StartResponse) -> Iterable[bytes]:
         """The WSGI interface: answer one request.
 
         Routes the request and calls its callback (:meth:`_handle`), turns the
@@ -1289,7 +1493,8 @@ class Bottle(object):
         return body
 
     @staticmethod
-    def _plain_answer(out, environ, start_response):
+    def _plain_answer(out: Any, environ: _Environ, start_response: _StartResponse
+                      ) -> list[bytes] | None:
         """PERF: answer a text or bytes result when the response has nothing but its
         status set (no headers, cookies or charset) with the very bytes and headers
         the general path (_cast, headerlist) would give, in a fraction of the work.
@@ -1318,7 +1523,7 @@ class Bottle(object):
                                 ('Content-Length', str(len(body)))])
         return [body] if body else []
 
-    def _handle(self, environ):
+    def _handle(self, environ: _Environ) -> Any:
         """Route the request and call its callback.
 
         Returns what the callback returned, or the HTTPResponse (an error
@@ -1352,16 +1557,16 @@ class Bottle(object):
             out.apply(response)  # an answer from the hook replaces the callback's
         return out
 
-    def _trust_proxies(self, environ):
+    def _trust_proxies(self, environ: _Environ) -> None:
         """Record this application's proxy settings for the request (mounted apps use
         them too) and make a trusted X-Forwarded-Prefix part of SCRIPT_NAME."""
         trust = environ['bottle.proxy_trust'] = self._proxy_trust
-        prefix = trust.forwarded_value(environ, 'HTTP_X_FORWARDED_PREFIX', _address_chain(environ))
+        prefix = trust.forwarded_value(environ, 'HTTP_X_FORWARDED_PREFIX', _address_chain(environ))  # type: ignore[union-attr]  # set (_handle)
         if prefix and prefix.startswith('/') and _VALID_PREFIX.match(prefix):
             environ['SCRIPT_NAME'] = prefix.rstrip('/') + environ.get('SCRIPT_NAME', '')
 
     @staticmethod
-    def _decode_path_info(environ):
+    def _decode_path_info(environ: _Environ) -> HTTPError | None:
         """Decode PATH_INFO (bytes as latin-1, PEP 3333) as UTF-8 in place, keeping the
         raw value in ``bottle.raw_path``; an HTTPError 400 if it is not UTF-8."""
         path = environ['bottle.raw_path'] = environ.get('PATH_INFO', '')
@@ -1373,7 +1578,7 @@ class Bottle(object):
             return HTTPError(400, 'Invalid path string. Expected UTF-8')
         return None
 
-    def _call_callback(self, environ):
+    def _call_callback(self, environ: _Environ) -> Any:
         """The ``before_request`` hooks, routing and the route's callback: returns the
         callback's result or the HTTPResponse raised on the way."""
         try:
@@ -1392,7 +1597,8 @@ class Bottle(object):
         except HTTPResponse as answer:
             return answer
 
-    def _internal_error(self, environ, message='Internal Server Error'):
+    def _internal_error(self, environ: _Environ, message: str = 'Internal Server Error'
+                        ) -> HTTPError:
         """Turn the exception being handled into a logged HTTPError 500.
 
         Call it from an ``except Exception`` clause. A MemoryError, and any
@@ -1417,7 +1623,7 @@ class Bottle(object):
         if isinstance(error, MemoryError) or not self.catchall:
             raise error
 
-    def _cast(self, out, peek=None):
+    def _cast(self, out: Any, peek: Any = None) -> Iterable[bytes]:
         """Turn what a callback returned into an iterable of bytes for the server,
         setting Content-Length where it is known. ``peek`` is unused (0.13 API).
         """
@@ -1454,7 +1660,7 @@ class Bottle(object):
         return b''.join(chunk.encode(charset) if isinstance(chunk, str) else chunk
                         for chunk in chunks)
 
-    def _cast_iterable(self, out):
+    def _cast_iterable(self, out: Any) -> Iterable[bytes]:
         """Stream an iterable result. Its first non-empty item is fetched before the
         response starts, so that an error or HTTPResponse raised there can still
         answer the request; text items are encoded as they are sent."""
@@ -1482,7 +1688,7 @@ class Bottle(object):
             chunks = _closeiter(chunks, out.close)
         return chunks
 
-    def _render_error(self, error):
+    def _render_error(self, error: HTTPError) -> Any:
         """Return the body the error handler for ``error`` produces.
 
         Should the handler fail or return another HTTPError, the default
@@ -1501,12 +1707,13 @@ class Bottle(object):
             return self.default_error_handler(body)
         if isinstance(body, dict) and _config_bool(self.config.get('json.enable', True)):
             json_plugin = next((p for p in self.plugins if isinstance(p, JSONPlugin)), None)
-            if json_plugin is not None:
+            dumps = json_plugin._dumps_function(self.config) if json_plugin is not None else None
+            if dumps is not None:  # None: a JSONPlugin(json_dumps=None), which is disabled
                 response._headers['Content-Type'] = ['application/json']
-                return json_plugin._dumps_function(self.config)(body)
+                return dumps(body)
         return body
 
-    def _critical_error(self, environ, start_response):
+    def _critical_error(self, environ: _Environ, start_response: _StartResponse) -> list[bytes]:
         """The last resort when even the error handling failed: a minimal 500 page.
 
         Called from an ``except`` clause; the traceback goes to ``wsgi.errors``
@@ -1527,28 +1734,29 @@ class Bottle(object):
                        sys.exc_info())
         return [page.encode('utf8')]
 
-    def __enter__(self):
+    def __enter__(self: _BottleT) -> _BottleT:
         """Use this application as default for all module-level shortcuts."""
         default_app.push(self)
         return self
 
-    def __exit__(self, exc_type, exc_value, traceback):
+    def __exit__(self, exc_type: type[BaseException] | None, exc_value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         """Restore the previous default application."""
         default_app.pop()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s object at %#x with %d routes>' % (
             type(self).__name__, id(self), len(self.routes))
 
 
-def _encoded_items(first, rest, charset):
+def _encoded_items(first: str | bytes, rest: Iterable[Any], charset: str) -> Iterable[bytes]:
     """Yield ``first`` and then the items of ``rest`` as bytes (text encoded with ``charset``)."""
     yield first.encode(charset) if isinstance(first, str) else first
     for item in rest:
         yield item.encode(charset) if isinstance(item, str) else item
 
 
-def _close_request_files(environ):
+def _close_request_files(environ: _Environ) -> None:
     """Close what the request kept open until its end (spooled bodies, uploads)."""
     for close in environ.pop(_CLEANUP_KEY, ()):
         try:
@@ -1557,7 +1765,7 @@ def _close_request_files(environ):
             pass
 
 
-def _close_quietly(obj):
+def _close_quietly(obj: object) -> None:
     """Call ``obj.close()`` if it has one."""
     close = getattr(obj, 'close', None)
     if close is not None:
@@ -1567,22 +1775,24 @@ def _close_quietly(obj):
 _MOUNT_ENVIRON_KEYS = ('bottle.app', 'bottle.route', 'route.handle', 'route.url_args')
 
 
-def _make_mount_callback(app, depth):
+def _make_mount_callback(app: Bottle | _WSGIApplication, depth: int
+                         ) -> Callable[[], HTTPResponse]:
     """Return the proxy callback that forwards a request to a mounted WSGI ``app``.
 
     ``depth`` path segments move from PATH_INFO to SCRIPT_NAME for the call
     (restored afterwards); status and headers are collected into an
     HTTPResponse that carries the mounted app's body iterable.
     """
-    def mountpoint_wrapper():
+    def mountpoint_wrapper() -> HTTPResponse:
         environ = request.environ
         saved = [(key, environ[key]) for key in _MOUNT_ENVIRON_KEYS if key in environ]
         saved.append(('SCRIPT_NAME', environ.get('SCRIPT_NAME', '')))
         saved.append(('PATH_INFO', environ.get('PATH_INFO', '')))
         answer = HTTPResponse([])
-        started = []
+        started: list[bool] = []
 
-        def start_response(status, headerlist, exc_info=None):
+        def start_response(status: str, headerlist: list[tuple[str, str]], exc_info: Any = None
+                           ) -> Callable[[bytes], None]:
             if started and exc_info is None:
                 raise AssertionError('start_response() called twice without exc_info')
             started.append(True)
@@ -1616,7 +1826,7 @@ def _make_mount_callback(app, depth):
 # BaseRequest wraps a WSGI environ and parses what is asked for, lazily, caching
 # the result in the environ; BaseResponse collects status, headers and cookies.
 
-def _hkey(key):
+def _hkey(key: str) -> str:
     """Normalise a header name (``content_type`` -> ``Content-Type``).
 
     :raises ValueError: a name with control characters, spaces, colons or
@@ -1633,7 +1843,7 @@ def _hkey(key):
 _HEADER_VALUE_CONTROLS = re.compile('[\x00-\x1f\x7f]')
 
 
-def _hval(value):
+def _hval(value: Any) -> str:
     """Return a header value as str.
 
     :raises ValueError: a value with CR, LF or another control character,
@@ -1654,14 +1864,16 @@ def _hval(value):
 # the proxies it names. Bottle.wsgi puts the outermost application's _ProxyTrust into
 # the environ; the request's URL and address properties ask it.
 
-#: A Host or X-Forwarded-Host value: a name, IPv4 or [IPv6] address, optional port.
-_VALID_HOST = re.compile(r"(?:[A-Za-z0-9\-._~%!$&'()*+,;=]+|\[[0-9A-Za-z:.%\-_~]+\])(?::[0-9]*)?\Z")
+#: A Host or X-Forwarded-Host value: a name, IPv4 or [IPv6] address, optional port
+#: (RFC 3986 authority syntax: a '%' only as the start of a %XX escape).
+_VALID_HOST = re.compile(r"(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+"
+                         r"|\[(?:[0-9A-Za-z:.\-_~]|%[0-9A-Fa-f]{2})+\])(?::[0-9]*)?\Z")
 _VALID_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*\Z')
 #: A X-Forwarded-Prefix value: a path of URL characters.
 _VALID_PREFIX = re.compile(r"/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*\Z")
 
 
-def _proxy_hops_setting(value):
+def _proxy_hops_setting(value: Any) -> int | None:
     """Validate ``proxy.hops``: None, or how many proxies are in front (an int >= 0)."""
     if value is None or value == '':
         return None
@@ -1671,7 +1883,7 @@ def _proxy_hops_setting(value):
     return hops
 
 
-def _proxy_trusted_setting(value):
+def _proxy_trusted_setting(value: Any) -> tuple[str, ...] | None:
     """Validate ``proxy.trusted``: None, or proxy addresses and networks (a list, or one
     string separated by commas or spaces) as a tuple of strings."""
     if value is None or value == '':
@@ -1699,7 +1911,7 @@ class _ProxyTrust(object):
             ipaddress.ip_network(entry, strict=False) for entry in trusted]
 
     @classmethod
-    def from_settings(cls, hops, trusted):
+    def from_settings(cls, hops: int | None, trusted: Iterable[str] | None) -> _ProxyTrust | None:
         """A _ProxyTrust for the ``proxy.hops`` and ``proxy.trusted`` settings (trusted
         wins), or None if neither is set."""
         if hops is None and trusted is None:
@@ -1712,9 +1924,9 @@ class _ProxyTrust(object):
             address = ipaddress.ip_address(address.strip().strip('[]'))
         except ValueError:
             return False
-        return any(address in network for network in self.networks)
+        return any(address in network for network in self.networks)  # type: ignore[union-attr]  # set when called
 
-    def proxy_count(self, chain):
+    def proxy_count(self, chain: list[str]) -> int:
         """How many members at the right end of ``chain`` are trusted proxies (never all)."""
         if self.networks is None:
             return min(self.hops, len(chain) - 1)
@@ -1723,7 +1935,7 @@ class _ProxyTrust(object):
             count += 1
         return count
 
-    def forwarded_value(self, environ, key, chain):
+    def forwarded_value(self, environ: _Environ, key: str, chain: list[str]) -> str | None:
         """The value of a X-Forwarded-* header (Host, Proto, Prefix) that the proxies in
         front of the application set: the entry the outermost trusted one added;
         None if the direct peer is not a trusted proxy or the header is missing."""
@@ -1738,7 +1950,7 @@ class _ProxyTrust(object):
         return values[-min(trusted, len(values))]
 
 
-def _address_chain(environ):
+def _address_chain(environ: _Environ) -> list[str]:
     """X-Forwarded-For's addresses and then REMOTE_ADDR, as a list (client side first)."""
     forwarded = environ.get('HTTP_X_FORWARDED_FOR')
     chain = [entry.strip() for entry in forwarded.split(',')] if forwarded else []
@@ -1763,55 +1975,76 @@ class BaseRequest(object):
     #: Set it on the class (``BaseRequest.MAX_BODY_SIZE = 10 * 2**20``).
     MAX_BODY_SIZE = 2 ** 30
 
-    def __init__(self, environ=None):
+    def __init__(self, environ: _Environ | None = None) -> None:
         """Wrap a WSGI environ dictionary (a new empty one if None)."""
         #: The wrapped WSGI environ dictionary.
-        self.environ = {} if environ is None else environ
+        self.environ: _Environ = {} if environ is None else environ
         self.environ['bottle.request'] = self
 
     @DictProperty('environ', 'bottle.app', read_only=True)
-    def app(self):
+    def app(self) -> Bottle:
         """The Bottle application handling this request."""
         raise RuntimeError('This request is not connected to an application.')
 
     @DictProperty('environ', 'bottle.route', read_only=True)
-    def route(self):
+    def route(self) -> Route:
         """The :class:`Route` that matched this request."""
         raise RuntimeError('This request is not connected to a route.')
 
     @DictProperty('environ', 'route.url_args', read_only=True)
-    def url_args(self):
+    def url_args(self) -> dict[str, Any]:
         """The wildcard values of the matched route, as a dict."""
         raise RuntimeError('This request is not connected to a route.')
 
     @property
-    def path(self):
+    def path(self) -> str:
         """``PATH_INFO`` with exactly one leading slash (``/`` for an empty path)."""
         return '/' + self.environ.get('PATH_INFO', '').lstrip('/')
 
     @property
-    def method(self):
+    def method(self) -> str:
         """The request method, upper case (``GET`` if unknown)."""
         return self.environ.get('REQUEST_METHOD', 'GET').upper()
 
     @DictProperty('environ', 'bottle.request.headers', read_only=True)
-    def headers(self):
+    def headers(self) -> WSGIHeaderDict:
         """A case-insensitive :class:`WSGIHeaderDict` of the request headers."""
         return WSGIHeaderDict(self.environ)
 
     header = headers  # the tutorial spells it this way
 
-    def get_header(self, name, default=None):
+    if TYPE_CHECKING:
+        @overload
+        def get_header(self, name: str) -> str | None: ...
+        @overload
+        def get_header(self, name: str, default: _D) -> str | _D: ...
+
+    def get_header(self, name: str, default: Any = None) -> Any:
         """Return the value of a request header, or ``default``."""
         return self.headers.get(name, default)
 
     @DictProperty('environ', 'bottle.request.cookies', read_only=True)
-    def cookies(self):
+    def cookies(self) -> FormsDict[str]:
         """Cookies sent by the client, as a :class:`FormsDict`. Signed cookies are not decoded."""
         header = self.environ.get('HTTP_COOKIE')
         return _decoded_forms_dict(_parse_cookie_header(header) if header else ())
 
-    def get_cookie(self, key, default=None, secret=None, digestmod=None):
+    if TYPE_CHECKING:  # signed cookies hold any JSON value
+        @overload
+        def get_cookie(self, key: str, default: None = ..., secret: None = ...,
+                       digestmod: Any = ...) -> str | None: ...
+        @overload
+        def get_cookie(self, key: str, default: _D, secret: None = ...,
+                       digestmod: Any = ...) -> str | _D: ...
+        @overload
+        def get_cookie(self, key: str, default: Any = ..., *, secret: _Secret,
+                       digestmod: Any = ...) -> Any: ...
+        @overload
+        def get_cookie(self, key: str, default: Any, secret: _Secret,
+                       digestmod: Any = ...) -> Any: ...
+
+    def get_cookie(self, key: str, default: Any = None, secret: _Secret | None = None,
+                   digestmod: Any = None) -> Any:
         """Return the value of a cookie, or ``default`` if it is missing.
 
         With ``secret`` (a key, or a list of keys any of which may have signed
@@ -1832,7 +2065,7 @@ class BaseRequest(object):
         return default
 
     @DictProperty('environ', 'bottle.request.query', read_only=True)
-    def query(self):
+    def query(self) -> FormsDict[str]:
         """The query string parsed into a :class:`FormsDict` (also ``request.GET``).
 
         Only ``&`` separates pairs; ``+`` and percent-escapes are decoded and
@@ -1844,12 +2077,12 @@ class BaseRequest(object):
         return query
 
     @property
-    def GET(self):
+    def GET(self) -> FormsDict[str]:
         """An alias for :attr:`query`."""
         return self.query
 
     @DictProperty('environ', 'bottle.request.forms', read_only=True)
-    def forms(self):
+    def forms(self) -> FormsDict[str]:
         """Form values of a urlencoded or multipart body (no file uploads), as a FormsDict."""
         if self._has_urlencoded_body():  # PERF: no uploads there: parse into the dict
             return _forms_dict(_parse_query_values(
@@ -1858,18 +2091,18 @@ class BaseRequest(object):
                                     if not isinstance(item, FileUpload)])
 
     @DictProperty('environ', 'bottle.request.params', read_only=True)
-    def params(self):
+    def params(self) -> FormsDict[str]:
         """Query values and form values combined (form values last), as a FormsDict."""
         return _decoded_forms_dict(itertools.chain(self.query.allitems(), self.forms.allitems()))
 
     @DictProperty('environ', 'bottle.request.files', read_only=True)
-    def files(self):
+    def files(self) -> FormsDict[FileUpload]:
         """File uploads of a multipart body, as a FormsDict of :class:`FileUpload`."""
         return _decoded_forms_dict([(name, item) for name, item in self._body_items
                                     if isinstance(item, FileUpload)])
 
     @DictProperty('environ', 'bottle.request.json', read_only=True)
-    def json(self):
+    def json(self) -> Any:
         """The body parsed as JSON if the Content-Type is ``application/json`` or
         ``application/json-rpc``; None for other types or an empty body.
 
@@ -1971,7 +2204,7 @@ class BaseRequest(object):
                     from tempfile import TemporaryFile
                     spooled = TemporaryFile(mode='w+b')
                     spooled.write(body.getbuffer())
-                    body = spooled
+                    body = spooled  # type: ignore[assignment]  # the in-memory body moves to the file
                     self._close_when_done(body)
                 body.write(chunk)
         except BaseException:
@@ -1980,12 +2213,12 @@ class BaseRequest(object):
         body.seek(0)
         return body
 
-    def _close_when_done(self, closeable):
+    def _close_when_done(self, closeable: Any) -> None:
         """Close ``closeable`` when this request ends: when the server closes the
         response body (see :meth:`Bottle.wsgi`)."""
         self.environ.setdefault(_CLEANUP_KEY, []).append(closeable.close)
 
-    def _get_body_string(self, maxread):
+    def _get_body_string(self, maxread: int) -> bytes:
         """The whole body as bytes.
 
         :raises HTTPError: 413 for a body over ``maxread`` bytes (and see :attr:`body`).
@@ -2004,7 +2237,7 @@ class BaseRequest(object):
         return data
 
     @property
-    def body(self):
+    def body(self) -> IO[bytes]:
         """The request body as a seekable file-like object, rewound to the start.
 
         Bodies up to :attr:`BaseRequest.MEMFILE_MAX` bytes stay in memory, larger ones are
@@ -2018,12 +2251,12 @@ class BaseRequest(object):
         return body
 
     @property
-    def chunked(self):
+    def chunked(self) -> bool:
         """True if the body uses ``Transfer-Encoding: chunked``."""
         return 'chunked' in self.environ.get('HTTP_TRANSFER_ENCODING', '').lower()
 
     @DictProperty('environ', 'bottle.request.post', read_only=True)
-    def POST(self):
+    def POST(self) -> FormsDict[str | FileUpload]:
         """Form values and file uploads of the body, combined in one :class:`FormsDict`.
 
         Urlencoded bodies (or bodies without a Content-Type) and
@@ -2032,7 +2265,7 @@ class BaseRequest(object):
         return _decoded_forms_dict(self._body_items)
 
     @DictProperty('environ', 'bottle.request.body_items', read_only=True)
-    def _body_items(self):
+    def _body_items(self) -> Sequence[tuple[str, str | FileUpload]]:
         """The (name, value) pairs of a form body, in order; uploads are FileUploads."""
         content_type = self.environ.get('CONTENT_TYPE', '')
         kind = content_type.split(';', 1)[0].strip().lower()
@@ -2048,19 +2281,19 @@ class BaseRequest(object):
             return items
         return []
 
-    def _has_urlencoded_body(self):
+    def _has_urlencoded_body(self) -> bool:
         """True if the body is a urlencoded form (so says the Content-Type, or there is none)."""
         content_type = self.environ.get('CONTENT_TYPE', '')
         kind = content_type.partition(';')[0].strip().lower()
         return kind == 'application/x-www-form-urlencoded' or not kind
 
     @property
-    def url(self):
+    def url(self) -> str:
         """The full request URL including host and query string (see :attr:`urlparts`)."""
         return self.urlparts.geturl()
 
     @DictProperty('environ', 'bottle.request.urlparts', read_only=True)
-    def urlparts(self):
+    def urlparts(self) -> SplitResult:
         """The request URL as a :class:`urllib.parse.SplitResult`.
 
         Scheme and host come from ``X-Forwarded-Proto`` and
@@ -2083,9 +2316,9 @@ class BaseRequest(object):
             port = environ.get('SERVER_PORT')
             if port and port != {'http': '80', 'https': '443'}.get(scheme):
                 host = '%s:%s' % (host, port)
-        return SplitResult(scheme, host, quote(self.fullpath), environ.get('QUERY_STRING'), '')
+        return SplitResult(scheme, host, quote(self.fullpath), environ.get('QUERY_STRING'), '')  # type: ignore[arg-type]  # None without one, as in 0.13
 
-    def _forwarded(self, key):
+    def _forwarded(self, key: str) -> str | None:
         """The value of the X-Forwarded-* header ``key`` as far as it is trusted: all of
         it without proxy settings (Bottle 0.13), else the trusted proxies' entry."""
         environ = self.environ
@@ -2095,29 +2328,29 @@ class BaseRequest(object):
         return trust.forwarded_value(environ, key, _address_chain(environ))
 
     @property
-    def fullpath(self):
+    def fullpath(self) -> str:
         """The request path including :attr:`script_name`."""
         from urllib.parse import urljoin
         return urljoin(self.script_name, self.path.lstrip('/'))
 
     @property
-    def query_string(self):
+    def query_string(self) -> str:
         """The raw query part of the URL (everything after ``?``)."""
         return self.environ.get('QUERY_STRING', '')
 
     @property
-    def script_name(self):
+    def script_name(self) -> str:
         """The part of the URL the application is mounted at, with leading and trailing slash."""
         script_name = self.environ.get('SCRIPT_NAME', '').strip('/')
         return '/' + script_name + '/' if script_name else '/'
 
-    def path_shift(self, shift=1):
+    def path_shift(self, shift: int = 1) -> None:
         """Move ``shift`` path segments from PATH_INFO to SCRIPT_NAME (back for negative values)."""
         script, path = path_shift(self.environ.get('SCRIPT_NAME', '/'), self.path, shift)
         self['SCRIPT_NAME'], self['PATH_INFO'] = script, path
 
     @property
-    def content_length(self):
+    def content_length(self) -> int:
         """The Content-Length header as int; -1 if it is missing or negative.
 
         :raises HTTPError: 400 for a value that is not a number of ASCII digits.
@@ -2130,23 +2363,23 @@ class BaseRequest(object):
         return -1
 
     @property
-    def content_type(self):
+    def content_type(self) -> str:
         """The Content-Type header, lower case ('' if missing)."""
         return self.environ.get('CONTENT_TYPE', '').lower()
 
     @property
-    def is_xhr(self):
+    def is_xhr(self) -> bool:
         """True if the request was sent by ``XMLHttpRequest`` (X-Requested-With header)."""
         requested_with = self.environ.get('HTTP_X_REQUESTED_WITH', '')
         return requested_with.lower() == 'xmlhttprequest'
 
     @property
-    def is_ajax(self):
+    def is_ajax(self) -> bool:
         """An alias for :attr:`is_xhr`."""
         return self.is_xhr
 
     @property
-    def auth(self):
+    def auth(self) -> tuple[str, str | None] | None:
         """``(user, password)`` from HTTP Basic auth, ``(REMOTE_USER, None)`` when a server
         authenticated the user, or None."""
         basic = parse_auth(self.environ.get('HTTP_AUTHORIZATION', ''))
@@ -2158,7 +2391,7 @@ class BaseRequest(object):
         return None
 
     @property
-    def remote_route(self):
+    def remote_route(self) -> list[str]:
         """The addresses the request came through, the client first.
 
         Without proxy settings (Bottle 0.13): the X-Forwarded-For list if the
@@ -2177,37 +2410,37 @@ class BaseRequest(object):
         return chain if chain[0] else []
 
     @property
-    def remote_addr(self):
+    def remote_addr(self) -> str | None:
         """The client IP address (the first entry of :attr:`remote_route`), or None."""
         route = self.remote_route
         return route[0] if route else None
 
-    def copy(self):
+    def copy(self) -> BaseRequest:
         """Return a new :class:`Request` for a shallow copy of the environ."""
         return Request(self.environ.copy())
 
-    def get(self, value, default=None):
+    def get(self, value: str, default: Any = None) -> Any:
         """Return an environ value, or ``default``."""
         return self.environ.get(value, default)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self.environ[key]
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         self[key] = ''
         del self.environ[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.environ)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.environ)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         """The keys of the environ."""
         return self.environ.keys()
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         """Change an environ value and forget the parsed values computed from it.
 
         :raises KeyError: the environ is marked read-only
@@ -2223,13 +2456,13 @@ class BaseRequest(object):
         for cache_key in depending or ():
             environ.pop(cache_key, None)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s: %s %s>' % (type(self).__name__, self.method, self.url)
 
     # Custom attributes (request.user = ...) live in the environ, so that every
     # request object of the environ, and plugins that read it, see them.
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         """Read a custom attribute (stored in the environ; see :meth:`__setattr__`).
 
         :raises AttributeError: no such attribute.
@@ -2244,7 +2477,7 @@ class BaseRequest(object):
         getter = getattr(value, '__get__', None)
         return value if getter is None else getter(self)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         """Store a custom attribute in the environ (``request.user = user``).
 
         :raises AttributeError: the name is taken (a property or an attribute
@@ -2256,7 +2489,7 @@ class BaseRequest(object):
             raise AttributeError('Attribute already defined: %s' % name)
         self.environ[_CUSTOM_ATTRIBUTE_KEY + name] = value
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         """Remove a custom attribute. :raises AttributeError: it was not set."""
         if self.environ.pop(_CUSTOM_ATTRIBUTE_KEY + name, _UNSET) is _UNSET:
             raise AttributeError('Attribute not defined: %s' % name)
@@ -2279,7 +2512,7 @@ _MAX_JSON_NESTING = 500
 _JSON_STRINGS_AND_BRACKETS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-def _json_nesting_exceeds(data, limit):
+def _json_nesting_exceeds(data: bytes, limit: int) -> bool:
     """True if the JSON text ``data`` (bytes) nests arrays and objects more than
     ``limit`` deep. Brackets in strings do not count; the scan is linear."""
     if data.count(b'[') + data.count(b'{') <= limit:  # PERF: too few brackets to nest deeper
@@ -2307,7 +2540,7 @@ _MAX_TRAILER_BYTES = 16384
 _HEX_DIGITS = b'0123456789abcdefABCDEF'
 
 
-def _check_transfer_encoding(header):
+def _check_transfer_encoding(header: str) -> None:
     """Check a request's Transfer-Encoding header (RFC 9112, section 6.1).
 
     :raises HTTPError: 400 if chunked is not the final coding (the body would
@@ -2327,11 +2560,11 @@ def _check_transfer_encoding(header):
                              'only.' % coding)
 
 
-def _guarded_read(read):
+def _guarded_read(read: Callable[..., bytes]) -> Callable[..., bytes]:
     """Wrap a ``read`` (or ``readline``) of the server's input stream: what the stream
     raises (gunicorn's InvalidChunkSize, a reset connection, a timeout) is a body that
     cannot be read, HTTPError 400, not a failure of the application."""
-    def guarded(*args):
+    def guarded(*args: Any) -> bytes:
         try:
             return read(*args)
         except MemoryError:
@@ -2342,7 +2575,7 @@ def _guarded_read(read):
     return guarded
 
 
-def _read_exactly(read, length):
+def _read_exactly(read: Callable[[int], bytes], length: int) -> bytes:
     """Read ``length`` bytes; HTTPError 400 if the stream ends before."""
     data = read(length) if length > 0 else b''
     if len(data) == length:
@@ -2359,7 +2592,8 @@ def _read_exactly(read, length):
     return b''.join(parts)
 
 
-def _blocks_of_length(read, length, block_size):
+def _blocks_of_length(read: Callable[[int], bytes], length: int, block_size: int
+                      ) -> Iterator[bytes]:
     """Yield a body of ``length`` bytes in blocks; HTTPError 400 if it ends early."""
     remaining = length
     while remaining > 0:
@@ -2371,7 +2605,7 @@ def _blocks_of_length(read, length, block_size):
         yield block
 
 
-def _blocks_to_end(read, block_size):
+def _blocks_to_end(read: Callable[[int], bytes], block_size: int) -> Iterator[bytes]:
     """Yield blocks until the stream ends."""
     while True:
         block = read(block_size)
@@ -2380,11 +2614,11 @@ def _blocks_to_end(read, block_size):
         yield block
 
 
-def _chunked_body_error(why):
+def _chunked_body_error(why: str) -> HTTPError:
     return HTTPError(400, 'Malformed chunked request body: %s.' % why)
 
 
-def _line_reader(stream, limit):
+def _line_reader(stream: Any, limit: int) -> Callable[[], bytes]:
     """A function that reads one line of at most ``limit`` bytes from ``stream``
     (``readline(limit)`` where the stream has it, else one byte at a time)."""
     if hasattr(stream, 'readline'):
@@ -2392,7 +2626,7 @@ def _line_reader(stream, limit):
         return lambda: readline(limit)
     read = _guarded_read(stream.read)
 
-    def read_line():
+    def read_line() -> bytes:
         line = bytearray()
         while len(line) < limit and not line.endswith(b'\n'):
             byte = read(1)
@@ -2403,7 +2637,7 @@ def _line_reader(stream, limit):
     return read_line
 
 
-def _chunk_size(line):
+def _chunk_size(line: bytes) -> int:
     """The size of the next chunk from its chunk-size line (extensions ignored)."""
     if not line.endswith(b'\n'):
         if len(line) >= _MAX_CHUNK_SIZE_LINE:
@@ -2416,7 +2650,7 @@ def _chunk_size(line):
     return int(size, 16)
 
 
-def _dechunked(stream, block_size):
+def _dechunked(stream: Any, block_size: int) -> Iterator[bytes]:
     """Yield the data of a ``Transfer-Encoding: chunked`` body (RFC 9112, section 7.1).
 
     Chunk-size lines and trailers are bounded (:data:`_MAX_CHUNK_SIZE_LINE`,
@@ -2449,12 +2683,12 @@ def _dechunked(stream, block_size):
             return
 
 
-def _decoded_forms_dict(pairs=()):
+def _decoded_forms_dict(pairs: Iterable[tuple[str, Any]] = ()) -> FormsDict:
     """A FormsDict of already decoded (key, value) pairs, without 0.13's recoding."""
     return _forms_dict(_values_of_pairs(pairs))
 
 
-def _hex_pairs():
+def _hex_pairs() -> dict[str, str]:
     """Map every two-digit hex string (any letter case) to the character with that code."""
     pairs = {}
     for code in range(256):
@@ -2467,7 +2701,7 @@ def _hex_pairs():
 _HEX_PAIRS = _hex_pairs()
 
 
-def _percent_decode_latin1(text):
+def _percent_decode_latin1(text: str) -> str:
     """Decode ``%XX`` escapes into the characters U+0000..U+00FF; leave malformed ones as
     they are."""
     parts = text.split('%')
@@ -2478,7 +2712,7 @@ def _percent_decode_latin1(text):
     return ''.join(decoded)
 
 
-def _parse_qsl(qs):
+def _parse_qsl(qs: str) -> list[tuple[str, str]]:
     """Parse a query string or urlencoded body into a list of (key, value) pairs.
 
     ``&`` is the only separator (``;`` is data, see CVE-2020-28473); ``+`` is
@@ -2505,7 +2739,7 @@ def _parse_qsl(qs):
     return pairs
 
 
-def _parse_query_values(qs):
+def _parse_query_values(qs: str) -> dict[str, list[str]]:
     """Parse a query string or urlencoded body into ``{key: [values]}`` (in order):
     the pairs of :func:`_parse_qsl`, collected per key."""
     spaced = qs.replace('+', ' ')
@@ -2521,7 +2755,7 @@ def _parse_query_values(qs):
             text = text.encode('latin1').decode('utf8')
         except UnicodeError:  # some pair is not UTF-8: that one keeps its latin-1 reading
             return _values_of_pairs(_parse_qsl(spaced))
-    values = {}
+    values: dict[str, list[str]] = {}
     for pair in text.split('&'):
         if not pair:  # an empty pair ('a=1&&b=2') holds nothing
             continue
@@ -2533,9 +2767,9 @@ def _parse_query_values(qs):
     return values
 
 
-def _values_of_pairs(pairs):
+def _values_of_pairs(pairs: Iterable[tuple[str, _V]]) -> dict[str, list[_V]]:
     """``{key: [values]}`` of (key, value) pairs, in order."""
-    values = {}
+    values: dict[str, list[_V]] = {}
     for key, value in pairs:
         if key in values:
             values[key].append(value)
@@ -2544,7 +2778,7 @@ def _values_of_pairs(pairs):
     return values
 
 
-def _parse_cookie_header(header):
+def _parse_cookie_header(header: str) -> Iterator[tuple[str, str]]:
     """Yield (name, value) pairs of a Cookie header; malformed pairs are skipped.
 
     Quoted values are unquoted (backslash and octal escapes resolved) and the
@@ -2566,7 +2800,7 @@ _COOKIE_NAME_CHARS = frozenset(
 _OCTAL_DIGITS = frozenset('01234567')
 
 
-def _unquote_cookie_value(text):
+def _unquote_cookie_value(text: str) -> str:
     """Resolve ``\\"``, ``\\\\`` and ``\\ooo`` (octal) escapes of a quoted cookie value."""
     if '\\' not in text:
         return text
@@ -2587,7 +2821,7 @@ def _unquote_cookie_value(text):
     return ''.join(out)
 
 
-def _quote_cookie_value(value):
+def _quote_cookie_value(value: str) -> str:
     """Quote a cookie value the way Python's http.cookies does, if it needs quoting."""
     if _COOKIE_NAME_CHARS.issuperset(value):
         return value
@@ -2623,14 +2857,14 @@ _PLAIN_PICKLE_TYPES = frozenset([
 ])
 
 
-def _signing_keys(secret):
+def _signing_keys(secret: _Secret) -> list[bytes]:
     """The keys of ``secret`` as bytes: a str or bytes, or a list of them (rotation:
     the first signs, any verifies)."""
     secrets = secret if isinstance(secret, (list, tuple)) else [secret]
     return [tob(each) for each in secrets]
 
 
-def _signature(message, key, digestmod):
+def _signature(message: bytes, key: bytes, digestmod: Any) -> bytes:
     import hashlib
     import hmac
     return hmac.new(key, message, digestmod=digestmod or hashlib.sha256).digest()
@@ -2641,12 +2875,13 @@ def _urlsafe_b64encode(data):
     return base64.urlsafe_b64encode(data).rstrip(b'=').decode('ascii')
 
 
-def _urlsafe_b64decode(text):
+def _urlsafe_b64decode(text: str) -> bytes:
     import base64
     return base64.urlsafe_b64decode(text + '=' * (-len(text) % 4))
 
 
-def _encode_signed_cookie(name, value, secret, digestmod, expires=None):
+def _encode_signed_cookie(name: str, value: Any, secret: _Secret, digestmod: Any,
+                          expires: float | None = None) -> str:
     """The signed cookie value for ``name`` and ``value`` (see the section comment).
 
     :raises TypeError: ``value`` holds something JSON cannot represent (the
@@ -2667,7 +2902,7 @@ def _encode_signed_cookie(name, value, secret, digestmod, expires=None):
     return _SIGNED_COOKIE_PREFIX + payload + '.' + _urlsafe_b64encode(signature)
 
 
-def _decode_signed_cookie(name, text, secret, digestmod):
+def _decode_signed_cookie(name: str, text: str, secret: _Secret, digestmod: Any) -> Any:
     """The value in the signed cookie ``text`` of cookie ``name``, or _INVALID if the
     signature (compared in constant time, with each key of ``secret``) is wrong, the
     cookie is malformed, expired, or was signed for another name."""
@@ -2678,7 +2913,8 @@ def _decode_signed_cookie(name, text, secret, digestmod):
     return _INVALID
 
 
-def _signature_is_valid(message, signature, secret, digestmod):
+def _signature_is_valid(message: bytes, signature: bytes, secret: _Secret, digestmod: Any
+                        ) -> bool:
     """True if ``signature`` is the signature of ``message`` with one of the keys."""
     import hmac
     found = False
@@ -2687,7 +2923,7 @@ def _signature_is_valid(message, signature, secret, digestmod):
     return found
 
 
-def _decode_json_cookie(name, text, secret, digestmod):
+def _decode_json_cookie(name: str, text: str, secret: _Secret, digestmod: Any) -> Any:
     import binascii
     import json
     payload, dot, signature = text.partition('.')
@@ -2706,7 +2942,7 @@ def _decode_json_cookie(name, text, secret, digestmod):
     return content['v']
 
 
-def _decode_pickled_cookie(name, text, secret, digestmod):
+def _decode_pickled_cookie(name: str, text: str, secret: _Secret, digestmod: Any) -> Any:
     """A cookie signed by Bottle 0.13: base64 signature, '?', base64 pickle."""
     import base64
     import binascii
@@ -2722,13 +2958,13 @@ def _decode_pickled_cookie(name, text, secret, digestmod):
     return content[1]
 
 
-def _load_plain_pickle(data):
+def _load_plain_pickle(data: bytes) -> Any:
     """Unpickle ``data`` allowing only plain data types (see _PLAIN_PICKLE_TYPES): nothing
     else is imported or called. :raises ValueError: for anything else or a broken pickle."""
     import pickle
 
     class PlainDataUnpickler(pickle.Unpickler):
-        def find_class(self, module, name):
+        def find_class(self, module: str, name: str) -> Any:
             if (module, name) not in _PLAIN_PICKLE_TYPES:
                 raise pickle.UnpicklingError('%s.%s is not a plain data type' % (module, name))
             return super().find_class(module, name)
@@ -2753,7 +2989,7 @@ def _epoch_seconds(value):
         return value.timestamp()
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp()
-    return datetime(*tuple(value)[:6], tzinfo=timezone.utc).timestamp()
+    return datetime(*tuple(value)[:6], tzinfo=timezone.utc).timestamp()  # type: ignore[misc]  # six fields
 
 
 #: The environ of the request each thread is answering (see LocalRequest).
@@ -2767,17 +3003,17 @@ class LocalRequest(BaseRequest):
     each new environ with :meth:`bind`.
     """
 
-    def bind(self, environ=None):
+    def bind(self, environ: _Environ | None = None) -> None:
         """Make ``environ`` the request of the current thread."""
         if environ is None:
             environ = {}
         _request_environs.environ = environ
         environ['bottle.request'] = self
 
-    def _set_environ(self, environ):
+    def _set_environ(self, environ: _Environ) -> None:
         _request_environs.environ = environ
 
-    def _delete_environ(self):
+    def _delete_environ(self) -> None:
         del _request_environs.environ
 
     # An AttributeError here (no request in this thread) becomes a RuntimeError in
@@ -2817,10 +3053,19 @@ del _name, _descriptor
 Request = BaseRequest
 
 
-class HeaderProperty(object):
+class HeaderProperty(_Generic[_T]):
     """A response property backed by a header, with optional read/write converters."""
 
-    def __init__(self, name, reader=None, writer=None, default=''):
+    if TYPE_CHECKING:  # the type is that of ``reader`` and ``default`` (text without a reader)
+        @overload
+        def __init__(self: HeaderProperty[str], name: str, reader: None = ...,
+                     writer: Callable[[Any], str] | None = ..., default: str = ...) -> None: ...
+        @overload
+        def __init__(self, name: str, reader: Callable[[str], _T],
+                     writer: Callable[[Any], str] | None = ..., default: _T = ...) -> None: ...
+
+    def __init__(self, name: str, reader: Callable[[str], Any] | None = None,
+                 writer: Callable[[Any], str] | None = None, default: Any = '') -> None:
         self.name = name
         self.reader = reader
         self.writer = writer
@@ -2828,7 +3073,13 @@ class HeaderProperty(object):
         self.__doc__ = 'The %s header of the response (%r when it is not set).' % (
             name.title(), default)
 
-    def __get__(self, obj, _):
+    if TYPE_CHECKING:
+        @overload
+        def __get__(self, obj: None, _: type) -> HeaderProperty[_T]: ...
+        @overload
+        def __get__(self, obj: BaseResponse, _: type) -> _T: ...
+
+    def __get__(self, obj: BaseResponse | None, _: type) -> Any:
         if obj is None:
             return self
         value = obj.get_header(self.name, None)
@@ -2836,14 +3087,14 @@ class HeaderProperty(object):
             return self.default
         return self.reader(value) if self.reader else value
 
-    def __set__(self, obj, value):
+    def __set__(self, obj: BaseResponse, value: Any) -> None:
         obj[self.name] = self.writer(value) if self.writer else value
 
-    def __delete__(self, obj):
+    def __delete__(self, obj: BaseResponse) -> None:
         del obj[self.name]
 
 
-def _digits_or(text, default):
+def _digits_or(text: str, default: _D) -> int | _D:
     """``text`` as an int if it is ASCII digits (surrounding spaces aside), else ``default``."""
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() else default
@@ -2857,7 +3108,7 @@ def _header_pairs(headers, more_headers):
     return pairs
 
 
-def _parse_status_line(text):
+def _parse_status_line(text: str) -> tuple[int, str]:
     """``(code, line)`` of a status line such as ``'404 Brain not found'``.
 
     :raises ValueError: control characters, or no code at the start.
@@ -2871,7 +3122,7 @@ def _parse_status_line(text):
     return int(code), line
 
 
-def _expires_from_header(value):
+def _expires_from_header(value: str) -> datetime | None:
     from datetime import datetime, timezone
     seconds = parse_date(value)
     return None if seconds is None else datetime.fromtimestamp(seconds, timezone.utc)
@@ -2897,17 +3148,24 @@ class BaseResponse(object):
                        ' Content-Type Content-Md5 Last-Modified'.split()),
     }
 
-    def __init__(self, body='', status=None, headers=None, **more_headers):
-        self._headers = {}
-        self._cookies = None
-        self._charset = None
-        self.body = body
+    def __init__(self, body: Any = '', status: int | str | None = None,
+                 headers: _Headers | None = None, **more_headers: Any) -> None:
+        self._headers: dict[str, list[str]] = {}
+        self._cookies: dict[str, str] | None = None
+        self._charset: str | None = None
+        self.body: Any = body
         self._set_status(status or self.default_status)
         if headers or more_headers:
             for name, value in _header_pairs(headers, more_headers):
                 self.add_header(name, value)
 
-    def copy(self, cls=None):
+    if TYPE_CHECKING:
+        @overload
+        def copy(self, cls: None = ...) -> BaseResponse: ...
+        @overload
+        def copy(self, cls: type[_ResponseT]) -> _ResponseT: ...
+
+    def copy(self, cls: type[BaseResponse] | None = None) -> BaseResponse:
         """Return a new response (of class ``cls``, default BaseResponse) with the
         status, headers, cookies and charset of this one, and an empty body.
 
@@ -2923,25 +3181,25 @@ class BaseResponse(object):
         duplicate._cookies = dict(self._cookies) if self._cookies else None
         return duplicate
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.body)
 
-    def close(self):
+    def close(self) -> None:
         """Close the body if it has a ``close`` method."""
         if hasattr(self.body, 'close'):
             self.body.close()
 
     @property
-    def status_line(self):
+    def status_line(self) -> str:
         """The HTTP status line as a string (e.g. ``404 Not Found``)."""
         return self._status_line
 
     @property
-    def status_code(self):
+    def status_code(self) -> int:
         """The HTTP status code as an integer (e.g. 404)."""
         return self._status_code
 
-    def _set_status(self, status):
+    def _set_status(self, status: int | str) -> None:
         if isinstance(status, int):
             code, line = status, _HTTP_STATUS_LINES.get(status)
         elif isinstance(status, str) and ' ' in status.strip():
@@ -2959,45 +3217,51 @@ class BaseResponse(object):
         outside 100-999 or malformed lines.''')
 
     @property
-    def headers(self):
+    def headers(self) -> HeaderDict:
         """A case-insensitive :class:`HeaderDict` view of the response headers."""
         view = HeaderDict()
         view.dict = self._headers
         return view
 
-    def __contains__(self, name):
+    def __contains__(self, name: str) -> bool:
         return _hkey(name) in self._headers
 
-    def __delitem__(self, name):
+    def __delitem__(self, name: str) -> None:
         del self._headers[_hkey(name)]
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> str:
         return self._headers[_hkey(name)][-1]
 
-    def get_header(self, name, default=None):
+    if TYPE_CHECKING:
+        @overload
+        def get_header(self, name: str) -> str | None: ...
+        @overload
+        def get_header(self, name: str, default: _D) -> str | _D: ...
+
+    def get_header(self, name: str, default: Any = None) -> Any:
         """Return the last value of a header, or ``default``."""
         return self._headers.get(_hkey(name), [default])[-1]
 
-    def set_header(self, name, value):
+    def set_header(self, name: str, value: Any) -> None:
         """Set a header, replacing previous values. Raises ValueError on CR/LF."""
         self._headers[_hkey(name)] = [_hval(value)]
 
     __setitem__ = set_header
 
-    def add_header(self, name, value):
+    def add_header(self, name: str, value: Any) -> None:
         """Add a header value without removing previous ones. Raises ValueError on CR/LF."""
         self._headers.setdefault(_hkey(name), []).append(_hval(value))
 
-    def iter_headers(self):
+    def iter_headers(self) -> list[tuple[str, str]]:
         """Yield (name, value) tuples of all headers, cookies included."""
         return self.headerlist
 
-    def _wsgi_status_line(self):
+    def _wsgi_status_line(self) -> str:
         """The status line as a native (latin-1) string for ``start_response``."""
         return _unicode_to_latin1(self._status_line)
 
     @property
-    def headerlist(self):
+    def headerlist(self) -> list[tuple[str, str]]:
         """The WSGI header list: native strings, default Content-Type added, bad headers removed."""
         state = self.__dict__  # PERF: see apply()
         headers = state['_headers']
@@ -3021,7 +3285,7 @@ class BaseResponse(object):
     expires = HeaderProperty('Expires', reader=_expires_from_header,
                              writer=lambda value: http_date(value), default=None)
 
-    def _get_charset(self, default='UTF-8'):
+    def _get_charset(self, default: str = 'UTF-8') -> str:
         if self._charset:
             return self._charset
         content_type = self._headers.get('Content-Type')
@@ -3033,7 +3297,7 @@ class BaseResponse(object):
                 return value.strip().strip('"')
         return default
 
-    def _set_charset(self, charset):
+    def _set_charset(self, charset: str) -> None:
         self._charset = charset
         if 'Content-Type' not in self._headers:
             params = [part.strip() for part in self.default_content_type.split(';')
@@ -3048,7 +3312,8 @@ class BaseResponse(object):
         HTTP name differs from Python's.''')
     del _get_charset, _set_charset
 
-    def set_cookie(self, name, value, secret=None, digestmod=None, **options):
+    def set_cookie(self, name: str, value: Any, secret: _Secret | None = None,
+                   digestmod: Any = None, **options: Any) -> None:
         """Create a new cookie or replace an old one with the same name.
 
         :param name: the cookie name.
@@ -3089,20 +3354,20 @@ class BaseResponse(object):
             self._cookies = {}
         self._cookies[name] = _hval('; '.join(parts))
 
-    def delete_cookie(self, key, **kwargs):
+    def delete_cookie(self, key: str, **kwargs: Any) -> None:
         """Delete a cookie. Pass the same ``path`` and ``domain`` it was set with."""
         kwargs['max_age'] = -1
         kwargs['expires'] = 0
         self.set_cookie(key, '', **kwargs)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         out = ''
         for name, value in self.headerlist:
             out += '%s: %s\n' % (name.title(), value.strip())
         return out
 
 
-def _cookie_attributes(options):
+def _cookie_attributes(options: Mapping[str, Any]) -> dict[str, str]:
     """The Set-Cookie attributes for :meth:`BaseResponse.set_cookie`'s options, by name.
 
     :raises CookieError: an unknown option or SameSite value.
@@ -3133,7 +3398,7 @@ def _cookie_attributes(options):
     return attributes
 
 
-def _signed_cookie_expiry(options):
+def _signed_cookie_expiry(options: Mapping[str, Any]) -> float | None:
     """When a cookie with these set_cookie options expires (seconds since the epoch),
     or None for a session cookie. Max-Age wins over Expires, as in browsers."""
     lowered = {key.lower(): option for key, option in options.items()}
@@ -3154,7 +3419,8 @@ class LocalResponse(BaseResponse, threading.local):
     for each request with :meth:`bind`.
     """
 
-    def bind(self, body='', status=None, headers=None, **more_headers):
+    def bind(self, body: Any = '', status: int | str | None = None,
+             headers: _Headers | None = None, **more_headers: Any) -> None:
         """Reset to a fresh response (200, no headers, no cookies, empty body)."""
         if status is None and headers is None and not more_headers:
             state = self.__dict__  # this thread's attributes: dict access is cheaper here
@@ -3167,10 +3433,10 @@ class LocalResponse(BaseResponse, threading.local):
         else:
             BaseResponse.__init__(self, body, status, headers, **more_headers)
 
-    def _get_body(self):
+    def _get_body(self) -> Any:
         return self._body
 
-    def _set_body(self, value):
+    def _set_body(self, value: Any) -> None:
         self._body = value
 
     body = property(_get_body, _set_body, None, 'The response body of the current thread.')
@@ -3184,7 +3450,7 @@ class HTTPResponse(BaseResponse, BottleException):
     """A response that can be raised: raise or return it to answer with its
     status, headers and body instead of the callback's."""
 
-    def apply(self, other):
+    def apply(self, other: BaseResponse) -> None:
         """Make the response object ``other`` answer as this one does: status,
         headers, cookies, charset and body (shared, not copied)."""
         # PERF: through the attribute dict, which for the thread-local response is the
@@ -3198,7 +3464,7 @@ class HTTPResponse(BaseResponse, BottleException):
         else:
             other.body = self.body
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s: %s>' % (type(self).__name__, self._status_line)
 
     __str__ = __repr__
@@ -3215,7 +3481,9 @@ class HTTPError(HTTPResponse):
 
     default_status = 500
 
-    def __init__(self, status=None, body=None, exception=None, traceback=None, **more_headers):
+    def __init__(self, status: int | str | None = None, body: Any = None,
+                 exception: BaseException | None = None, traceback: str | None = None,
+                 **more_headers: Any) -> None:
         super().__init__(body, status, **more_headers)
         #: The exception that caused the error, or None.
         self.exception = exception
@@ -3238,14 +3506,14 @@ class JSONPlugin(object):
     name = 'json'
     api = 2
 
-    def __init__(self, json_dumps=json_dumps):
+    def __init__(self, json_dumps: Callable[..., str] | None = json_dumps) -> None:
         self.json_dumps = json_dumps
 
-    def setup(self, app):
+    def setup(self, app: Bottle) -> None:
         """Make sure the application config knows the ``json.*`` keys."""
         app.config.setdefault('json.enable', True)
 
-    def apply(self, callback, route):
+    def apply(self, callback: Callable[..., Any], route: Route) -> Callable[..., Any]:
         """Wrap ``callback`` so that dicts it returns (or puts in an HTTPResponse) become JSON."""
         config = route.config
         if not config.get('json.enable', True) or config.get('autojson', True) is False:
@@ -3254,7 +3522,7 @@ class JSONPlugin(object):
         if not dumps:
             return callback
 
-        def json_wrapper(*args, **kwargs):
+        def json_wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 result = callback(*args, **kwargs)
             except HTTPResponse as answer:
@@ -3270,16 +3538,16 @@ class JSONPlugin(object):
             return result
         return json_wrapper
 
-    def _dumps_function(self, config):
+    def _dumps_function(self, config: Mapping[str, Any]) -> Callable[..., str] | None:
         dumps = config.get('json.dump_func') or self.json_dumps
         if dumps is json_dumps:
             import json
             dumps = json.dumps
         return dumps
 
-    def dumps(self, obj):
+    def dumps(self, obj: Any) -> str:
         """Serialise ``obj`` the way this plugin does for the application's routes."""
-        return self._dumps_function({})(obj)
+        return self._dumps_function({})(obj)  # type: ignore[misc]  # None: disabled, TypeError
 
 
 class TemplatePlugin(object):
@@ -3289,12 +3557,12 @@ class TemplatePlugin(object):
     name = 'template'
     api = 2
 
-    def setup(self, app):
+    def setup(self, app: Bottle) -> None:
         """Make the plugin available as ``app.tpl``."""
         if 'tpl' not in app.__dict__:
             app.tpl = self
 
-    def apply(self, callback, route):
+    def apply(self, callback: Callable[..., Any], route: Route) -> Callable[..., Any]:
         """Wrap ``callback`` with :func:`view` if the route has a ``template`` option:
         a template name, or a ``(name, defaults)`` pair."""
         option = route.config.get('template')
@@ -3313,7 +3581,7 @@ class TemplatePlugin(object):
 # case, WSGIHeaderDict reads the headers of a WSGI environ, ConfigDict holds
 # configuration. Then the application stack and two iterables for response bodies.
 
-class MultiDict(DictMixin):
+class MultiDict(DictMixin[_K, _V]):
     """A dict that keeps every value given for a key, in the order they came.
 
     The contract: ``d[key]`` and ``d.get(key)`` give the newest value (a
@@ -3324,49 +3592,49 @@ class MultiDict(DictMixin):
     are in :attr:`dict` (``{key: [values]}``).
     """
 
-    def __init__(self, *a, **k):
+    def __init__(self, *a: Any, **k: Any) -> None:
         #: ``{key: [value, ...]}``: every value of every key, oldest first.
-        self.dict = {}
+        self.dict: dict[_K, list[_V]] = {}
         if a or k:
             for key, value in dict(*a, **k).items():
                 self.dict[key] = [value]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.dict)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_K]:
         return iter(self.dict)
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self.dict
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: _K) -> None:
         del self.dict[key]
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: _K) -> _V:
         """The newest value of ``key``. :raises KeyError: ``key`` is missing."""
         return self.dict[key][-1]
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: _K, value: _V) -> None:
         """Add ``value`` to the values of ``key`` (see :meth:`replace` to overwrite)."""
         self.append(key, value)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '%s(%r)' % (type(self).__name__, self.allitems())
 
-    def keys(self):
+    def keys(self) -> KeysView[_K]:
         """The keys, each once."""
         return self.dict.keys()
 
-    def values(self):
+    def values(self) -> list[_V]:  # type: ignore[override]  # a list (Mapping gives a view), as in 0.13
         """The newest value of each key."""
         return [values[-1] for values in self.dict.values()]
 
-    def items(self):
+    def items(self) -> list[tuple[_K, _V]]:  # type: ignore[override]  # a list, as in 0.13
         """``(key, newest value)`` of each key."""
         return [(key, values[-1]) for key, values in self.dict.items()]
 
-    def allitems(self):
+    def allitems(self) -> list[tuple[_K, _V]]:
         """Every ``(key, value)`` pair, all values of a key in a row, oldest first."""
         return [(key, value) for key, values in self.dict.items() for value in values]
 
@@ -3375,7 +3643,23 @@ class MultiDict(DictMixin):
     iteritems = items
     iterallitems = allitems
 
-    def get(self, key, default=None, index=-1, type=None):
+    if TYPE_CHECKING:  # the newest value, or default; with type=, the converted value
+        @overload
+        def get(self, key: _K, default: None = ..., index: int = ...) -> _V | None: ...
+        @overload
+        def get(self, key: _K, default: _D, index: int = ...) -> _V | _D: ...
+        @overload
+        def get(self, key: _K, default: None = ..., index: int = ..., *,
+                type: Callable[[_V], _R]) -> _R | None: ...
+        @overload
+        def get(self, key: _K, default: _D, index: int = ..., *,
+                type: Callable[[_V], _R]) -> _R | _D: ...
+        @overload
+        def get(self, key: _K, default: Any, index: int, type: Callable[[_V], Any] | None
+                ) -> Any: ...
+
+    def get(self, key: _K, default: Any = None, index: int = -1,
+            type: Callable[[_V], Any] | None = None) -> Any:
         """A value of ``key``, or ``default`` if it has none.
 
         :param index: which of the values (default: the newest, ``-1``); an
@@ -3395,7 +3679,7 @@ class MultiDict(DictMixin):
         except (ValueError, TypeError):
             return default
 
-    def append(self, key, value):
+    def append(self, key: _K, value: _V) -> None:
         """Add ``value`` as the newest value of ``key``."""
         values = self.dict.get(key)
         if values is None:
@@ -3403,11 +3687,11 @@ class MultiDict(DictMixin):
         else:
             values.append(value)
 
-    def replace(self, key, value):
+    def replace(self, key: _K, value: _V) -> None:
         """Make ``value`` the only value of ``key``."""
         self.dict[key] = [value]
 
-    def getall(self, key):
+    def getall(self, key: _K) -> list[_V]:
         """The list of all values of ``key``, oldest first (``[]`` if it has none)."""
         return list(self.dict.get(key, ()))
 
@@ -3415,7 +3699,7 @@ class MultiDict(DictMixin):
     getlist = getall
 
 
-class FormsDict(MultiDict):
+class FormsDict(MultiDict[str, _V]):
     """A MultiDict of form fields, query parameters or cookies, with attribute access.
 
     ``forms.name`` is the newest value of the field ``name`` as text, or
@@ -3432,7 +3716,7 @@ class FormsDict(MultiDict):
     #: True: str values are latin-1 readings of bytes, decoded on access.
     recode_unicode = True
 
-    def _decoded(self, value, encoding=None):
+    def _decoded(self, value: Any, encoding: str | None = None) -> Any:
         """``value`` as text: bytes decoded, str recoded when :attr:`recode_unicode`.
 
         :raises UnicodeError: the bytes are not valid in the encoding.
@@ -3444,19 +3728,26 @@ class FormsDict(MultiDict):
             return value.encode('latin1').decode(encoding)
         return value
 
-    def decode(self, encoding=None):
+    def decode(self, encoding: str | None = None) -> FormsDict[_V]:
         """A copy whose keys and values are decoded text (nothing is recoded later).
 
         :raises UnicodeError: a key or value is not valid in the encoding.
         """
-        decoded = FormsDict()
+        decoded: FormsDict[_V] = FormsDict()
         decoded.input_encoding = encoding or self.input_encoding
         decoded.recode_unicode = False
         for key, value in self.allitems():
             decoded.append(self._decoded(key, encoding), self._decoded(value, encoding))
         return decoded
 
-    def getunicode(self, name, default=None, encoding=None):
+    if TYPE_CHECKING:
+        @overload
+        def getunicode(self, name: str, default: None = ..., encoding: str | None = ...
+                       ) -> _V | None: ...
+        @overload
+        def getunicode(self, name: str, default: _D, encoding: str | None = ...) -> _V | _D: ...
+
+    def getunicode(self, name: str, default: Any = None, encoding: str | None = None) -> Any:
         """The newest value of ``name`` as text, or ``default`` if it is missing or
         cannot be decoded."""
         values = self.dict.get(name)
@@ -3467,7 +3758,7 @@ class FormsDict(MultiDict):
         except UnicodeError:
             return default
 
-    def __getattr__(self, name, default=''):
+    def __getattr__(self, name: str, default: Any = '') -> _V | str:
         """``forms.name``: see the class documentation; ``default`` ('') when missing."""
         if name == 'dict' or (name.startswith('__') and name.endswith('__')):
             # 'dict' before __init__ ran (unpickling); special names as for any object.
@@ -3484,14 +3775,14 @@ class _DecodedFormsDict(FormsDict):
     recode_unicode = False
 
 
-def _forms_dict(values):
+def _forms_dict(values: dict[str, list[Any]]) -> FormsDict:
     """A FormsDict around ``values`` (``{key: [decoded values]}``), which it keeps."""
     forms = _DecodedFormsDict.__new__(_DecodedFormsDict)
     forms.dict = values
     return forms
 
 
-class HeaderDict(MultiDict):
+class HeaderDict(MultiDict[str, str]):
     """A MultiDict of HTTP headers: names are case-insensitive (stored normalised,
     ``content_type`` -> ``Content-Type``), values are text.
 
@@ -3499,7 +3790,7 @@ class HeaderDict(MultiDict):
         block (control characters, or spaces and colons in names).
     """
 
-    def __init__(self, *a, **ka):
+    def __init__(self, *a: Any, **ka: Any) -> None:
         self.dict = {}
         if a or ka:
             self.update(*a, **ka)
@@ -3507,45 +3798,61 @@ class HeaderDict(MultiDict):
     def __contains__(self, key):
         return _hkey(key) in self.dict
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self.dict[_hkey(key)]
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> str:
         """The newest value of header ``key``. :raises KeyError: the header is missing."""
         return self.dict[_hkey(key)][-1]
 
-    def replace(self, key, value):
+    def replace(self, key: str, value: Any) -> None:
         """Make ``value`` the only value of header ``key``."""
         self.dict[_hkey(key)] = [_hval(value)]
 
     __setitem__ = replace
 
-    def append(self, key, value):
+    def append(self, key: str, value: Any) -> None:
         """Add ``value`` to the values of header ``key``."""
         MultiDict.append(self, _hkey(key), _hval(value))
 
-    def getall(self, key):
+    def getall(self, key: str) -> list[str]:
         """All values of header ``key`` (``[]`` if it has none)."""
         return MultiDict.getall(self, _hkey(key))
 
-    def get(self, key, default=None, index=-1, type=None):
+    if TYPE_CHECKING:  # as MultiDict.get
+        @overload
+        def get(self, key: str, default: None = ..., index: int = ...) -> str | None: ...
+        @overload
+        def get(self, key: str, default: _D, index: int = ...) -> str | _D: ...
+        @overload
+        def get(self, key: str, default: None = ..., index: int = ..., *,
+                type: Callable[[str], _R]) -> _R | None: ...
+        @overload
+        def get(self, key: str, default: _D, index: int = ..., *,
+                type: Callable[[str], _R]) -> _R | _D: ...
+        @overload
+        def get(self, key: str, default: Any, index: int, type: Callable[[str], Any] | None
+                ) -> Any: ...
+
+    def get(self, key: str, default: Any = None, index: int = -1,
+            type: Callable[[str], Any] | None = None) -> Any:
         """A value of header ``key``, or ``default`` (see :meth:`MultiDict.get`)."""
         return MultiDict.get(self, _hkey(key), default, index, type)
 
-    def filter(self, names):
+    def filter(self, names: Iterable[str]) -> None:
         """Remove every header named in ``names``."""
         for name in names:
             self.dict.pop(_hkey(name), None)
 
 
-def _header_name(environ_key):
+def _header_name(environ_key: str) -> str:
     """The header name of an environ key: ``HTTP_USER_AGENT`` -> ``User-Agent``."""
     if environ_key.startswith('HTTP_'):
         environ_key = environ_key[5:]
     return environ_key.replace('_', '-').title()
 
 
-class WSGIHeaderDict(DictMixin):
+class WSGIHeaderDict(DictMixin[str, str]):
     """A read-only, case-insensitive view of the HTTP headers in a WSGI environ.
 
     ``headers['Content-Type']`` reads ``environ['CONTENT_TYPE']``, other
@@ -3557,42 +3864,42 @@ class WSGIHeaderDict(DictMixin):
     #: Headers that the environ stores without the ``HTTP_`` prefix.
     cgikeys = ('CONTENT_TYPE', 'CONTENT_LENGTH')
 
-    def __init__(self, environ):
+    def __init__(self, environ: _Environ) -> None:
         #: The WSGI environ the headers are read from.
         self.environ = environ
 
-    def _environ_key(self, name):
+    def _environ_key(self, name: str) -> str:
         """The environ key of header ``name``: ``User-Agent`` -> ``HTTP_USER_AGENT``."""
         key = name.replace('-', '_').upper()
         return key if key in self.cgikeys else 'HTTP_' + key
 
-    def raw(self, key, default=None):
+    def raw(self, key: str, default: Any = None) -> Any:
         """Return the header value as found in the environ, or ``default``."""
         return self.environ.get(self._environ_key(key), default)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> str:
         """The value of header ``key``, decoded. :raises KeyError: it is missing."""
         value = self.environ[self._environ_key(key)]
         if isinstance(value, bytes):
             return value.decode('latin1')
         return _latin1_to_unicode(value)
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> NoReturn:
         raise TypeError('%s is read-only.' % type(self).__name__)
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> NoReturn:
         raise TypeError('%s is read-only.' % type(self).__name__)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         for key in self.environ:
             if key.startswith('HTTP_') or key in self.cgikeys:
                 yield _header_name(key)
 
-    def keys(self):
+    def keys(self) -> list[str]:  # type: ignore[override]  # a list (Mapping gives a view), as in 0.13
         """The names of all headers present."""
         return list(self)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return sum(1 for _ in self)
 
     def __contains__(self, key):
@@ -3619,16 +3926,17 @@ class ConfigDict(dict):
     __slots__ = ('_meta', '_change_listener', '_overlays', '_virtual_keys', '_source',
                  '__weakref__')
 
-    def __init__(self):
-        self._meta = {}              # key -> {metafield: value}; shared with overlays
-        self._change_listener = []   # callables(config, key, new value or None)
-        self._overlays = {}          # id -> weak reference of each overlay of this dict
-        self._source = None          # the dict this one is an overlay of, if any
-        self._virtual_keys = set()   # keys whose value is the source's, not set here
+    def __init__(self) -> None:
+        self._meta: dict[str, dict[str, Any]] = {}  # key -> {metafield: value}; shared
+        # callables(config, key, new value or None)
+        self._change_listener: list[Callable[[ConfigDict, str, Any], Any]] = []
+        self._overlays: dict[int, Any] = {}  # id -> weak reference of each overlay
+        self._source: ConfigDict | None = None  # the dict this one is an overlay of, if any
+        self._virtual_keys: set[str] = set()  # keys whose value is the source's, not set here
 
     # Loading ---------------------------------------------------------------
 
-    def load_module(self, name, squash=True):
+    def load_module(self: _ConfigT, name: str, squash: bool = True) -> _ConfigT:
         """Load the upper-case globals of the module ``name`` (an import path) and
         return this dict. With ``squash``, nested dicts become dotted keys
         (see :meth:`load_dict`)."""
@@ -3639,7 +3947,7 @@ class ConfigDict(dict):
         self.update(settings)
         return self
 
-    def load_config(self, filename, **options):
+    def load_config(self: _ConfigT, filename: str | Iterable[str], **options: Any) -> _ConfigT:
         """Load an ini-style file (or list of files) and return this dict.
 
         An option ``key`` of section ``[name]`` becomes ``name.key``; those of
@@ -3662,7 +3970,7 @@ class ConfigDict(dict):
                 self[(namespace + option).lower()] = section[option]
         return self
 
-    def load_dict(self, source, namespace=''):
+    def load_dict(self: _ConfigT, source: Mapping[str, Any], namespace: str = '') -> _ConfigT:
         """Load a (nested) dict and return this dict: ``{'a': {'b': 1}}`` sets ``a.b``.
 
         :param namespace: a prefix for every key (``namespace.key``).
@@ -3679,7 +3987,7 @@ class ConfigDict(dict):
                 self[dotted] = value
         return self
 
-    def update(self, *a, **ka):
+    def update(self, *a: Any, **ka: Any) -> None:
         """Like :meth:`dict.update`; a first argument that is a string is a namespace:
         ``update('db', host='x')`` sets ``db.host``."""
         namespace, pairs = '', a
@@ -3688,7 +3996,7 @@ class ConfigDict(dict):
         for key, value in dict(*pairs, **ka).items():
             self[namespace + key] = value
 
-    def setdefault(self, key, value=None):
+    def setdefault(self, key: str, value: Any = None) -> Any:
         """Set ``key`` to ``value`` if it is missing; return its value."""
         if key not in self:
             self[key] = value
@@ -3696,7 +4004,7 @@ class ConfigDict(dict):
 
     # Setting and deleting ----------------------------------------------------
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         """Set ``key`` (its filter and validator applied) here and in overlays that do
         not set it themselves."""
         if not isinstance(key, str):
@@ -3711,7 +4019,7 @@ class ConfigDict(dict):
         self._virtual_keys.discard(key)
         self._store(key, value)
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         """Delete ``key``; in an overlay, a key the source has falls back to its value.
 
         :raises KeyError: the key is missing, or only read through from the source.
@@ -3727,14 +4035,14 @@ class ConfigDict(dict):
         else:
             self._remove(key)
 
-    def _remove(self, key):
+    def _remove(self, key: str) -> None:
         """Drop ``key`` here and in the overlays that read it through from here."""
         self._notify(key, None)
         dict.__delitem__(self, key)
         for overlay in self._live_overlays():
             overlay._forget_inherited(key)
 
-    def _store(self, key, value):
+    def _store(self, key: str, value: Any) -> None:
         """Keep ``value`` for ``key``, tell the listeners if it changed, pass it on."""
         if key in self and self[key] is value:
             return
@@ -3743,14 +4051,14 @@ class ConfigDict(dict):
         for overlay in self._live_overlays():
             overlay._inherit(key, value)
 
-    def _inherit(self, key, value):
+    def _inherit(self, key: str, value: Any) -> None:
         """The source set ``key``: take its value, unless this dict set the key itself."""
         if key in self and key not in self._virtual_keys:
             return
         self._virtual_keys.add(key)
         self._store(key, value)
 
-    def _forget_inherited(self, key):
+    def _forget_inherited(self, key: str) -> None:
         """The source deleted ``key``: drop it too, unless this dict set it itself."""
         if key in self._virtual_keys:
             self._virtual_keys.discard(key)
@@ -3758,30 +4066,31 @@ class ConfigDict(dict):
 
     # Listeners and metadata -------------------------------------------------
 
-    def _notify(self, key, value):
+    def _notify(self, key: str, value: Any) -> None:
         """Tell every change listener that ``key`` now has ``value`` (None: deleted)."""
         for listener in self._change_listener:
             listener(self, key, value)
 
-    def _add_change_listener(self, func):
+    def _add_change_listener(self, func: _F) -> _F:
         """Call ``func(config, key, value)`` on every change; returns ``func``."""
         self._change_listener.append(func)
         return func
 
-    def meta_get(self, key, metafield, default=None):
+    def meta_get(self, key: str, metafield: str, default: Any = None) -> Any:
         """Return a metadata field of ``key``, or ``default``."""
         return self._meta.get(key, {}).get(metafield, default)
 
-    def meta_set(self, key, metafield, value):
+    def meta_set(self, key: str, metafield: str, value: Any) -> None:
         """Set a metadata field of ``key``; ``filter`` and ``validate`` apply to values
         set from now on."""
         self._meta.setdefault(key, {})[metafield] = value
 
-    def meta_list(self, key):
+    def meta_list(self, key: str) -> KeysView[str]:
         """Return the names of the metadata fields of ``key``."""
         return self._meta.get(key, {}).keys()
 
-    def _define(self, key, default=_UNSET, help=_UNSET, validate=_UNSET):
+    def _define(self, key: str, default: Any = _UNSET, help: Any = _UNSET, validate: Any = _UNSET
+                ) -> None:
         """Declare a key: its validator and help text (as metadata), and a default value
         set if the key is missing."""
         for metafield, value in (('help', help), ('validate', validate)):
@@ -3792,7 +4101,7 @@ class ConfigDict(dict):
 
     # Overlays --------------------------------------------------------------
 
-    def _make_overlay(self):
+    def _make_overlay(self) -> ConfigDict:
         """Return a new ConfigDict that reads through to this one until it sets a key
         itself; later changes here show through, too. Metadata is shared."""
         overlay = ConfigDict()
@@ -3800,12 +4109,12 @@ class ConfigDict(dict):
         overlay._source = self
         key, overlays = id(overlay), self._overlays
         # The callback forgets the overlay when it is collected: no scan, no growth.
-        overlays[key] = _weakref(overlay, lambda _, key=key: overlays.pop(key, None))
+        overlays[key] = _weakref(overlay, lambda _, key=key: overlays.pop(key, None))  # type: ignore[misc]  # key=key binds it
         dict.update(overlay, self)
         overlay._virtual_keys.update(self)
         return overlay
 
-    def _live_overlays(self):
+    def _live_overlays(self) -> list[ConfigDict]:
         """The overlays of this dict that still exist."""
         overlays = [ref() for ref in list(self._overlays.values())]
         return [overlay for overlay in overlays if overlay is not None]
@@ -3815,11 +4124,11 @@ class AppStack(list):
     """The stack of default applications: the module-level shortcuts (``route``,
     ``get``, ``run()``...) use the application on top."""
 
-    def __call__(self):
+    def __call__(self) -> Bottle:
         """Return the current default application."""
         return self.default
 
-    def push(self, value=None):
+    def push(self, value: Bottle | None = None) -> Bottle:
         """Put ``value`` (a new Bottle application if it is none) on top; return it."""
         application = value if isinstance(value, Bottle) else Bottle()
         self.append(application)
@@ -3828,7 +4137,7 @@ class AppStack(list):
     new_app = push
 
     @property
-    def default(self):
+    def default(self) -> Bottle:
         """The application on top of the stack (a new one if the stack is empty)."""
         return self[-1] if self else self.push()
 
@@ -3841,7 +4150,7 @@ class WSGIFileWrapper(object):
     close the file.
     """
 
-    def __init__(self, fp, buffer_size=1024 * 64):
+    def __init__(self, fp: Any, buffer_size: int = 1024 * 64) -> None:
         #: The wrapped file-like object.
         self.fp = fp
         #: The size of the blocks iteration yields.
@@ -3850,7 +4159,7 @@ class WSGIFileWrapper(object):
             if hasattr(fp, method):
                 setattr(self, method, getattr(fp, method))
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         read, size = self.fp.read, self.buffer_size
         block = read(size)
         while block:
@@ -3865,14 +4174,14 @@ class _closeiter(object):
     :param close: a callable or a list of callables (None entries are skipped).
     """
 
-    def __init__(self, iterator, close=None):
+    def __init__(self, iterator: Iterable[Any], close: Any = None) -> None:
         self.iterator = iterator
         self.close_callbacks = [func for func in makelist(close) if func is not None]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.iterator)
 
-    def close(self):
+    def close(self) -> None:
         """Call every close callback, in order."""
         for callback in self.close_callbacks:
             callback()
@@ -3889,7 +4198,8 @@ class ResourceManager(object):
         missing names), ``'found'`` or ``'none'``.
     """
 
-    def __init__(self, base='./', opener=open, cachemode='all'):
+    def __init__(self, base: str = './', opener: Callable[..., Any] = open,
+                 cachemode: str = 'all') -> None:
         #: The directory relative search paths start from.
         self.base = base
         #: The callable :meth:`open` opens files with.
@@ -3897,11 +4207,12 @@ class ResourceManager(object):
         #: What :meth:`lookup` caches (see the class documentation).
         self.cachemode = cachemode
         #: The search directories, each an absolute path ending in a separator.
-        self.path = []
+        self.path: list[str] = []
         #: Resource names mapped to the path found (None: not found).
-        self.cache = {}
+        self.cache: dict[str, str | None] = {}
 
-    def add_path(self, path, base=None, index=None, create=False):
+    def add_path(self, path: str, base: str | None = None, index: int | None = None,
+                 create: bool = False) -> bool:
         """Add a search directory and return whether it exists.
 
         :param path: a directory; a file name at its end is ignored
@@ -3922,7 +4233,7 @@ class ResourceManager(object):
         self.cache.clear()
         return os.path.exists(directory)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         """Yield the path of every file below the search directories."""
         pending = list(self.path)
         while pending:
@@ -3936,7 +4247,7 @@ class ResourceManager(object):
                 else:
                     yield full_path
 
-    def lookup(self, name):
+    def lookup(self, name: str) -> str | None:
         """The absolute path of the first file called ``name`` in the search
         directories, or None. Answers are cached as :attr:`cachemode` says
         (not in debug mode)."""
@@ -3949,7 +4260,7 @@ class ResourceManager(object):
             self.cache[name] = found
         return found
 
-    def open(self, name, mode='r', *args, **kwargs):
+    def open(self, name: str, mode: str = 'r', *args: Any, **kwargs: Any) -> Any:
         """Open the resource ``name`` with :attr:`opener`.
 
         :raises IOError: no search directory has it.
@@ -3964,12 +4275,12 @@ class ResourceManager(object):
 # Helpers for callbacks (abort, redirect, debug), HTTP dates and auth headers,
 # escaping, legacy signed cookies, path shifting and the module-level shortcuts.
 
-def abort(code=500, text='Unknown Error.'):
+def abort(code: int = 500, text: str = 'Unknown Error.') -> NoReturn:
     """Stop the callback and answer with an HTTP error page."""
     raise HTTPError(code, text)
 
 
-def redirect(url, code=None):
+def redirect(url: str, code: int | None = None) -> NoReturn:
     """Stop the callback and redirect to ``url``.
 
     ``url`` may be any string: relative URLs are resolved against the
@@ -3998,7 +4309,7 @@ _URL_RESERVED = ":/?#[]@!$&'()*+,;=%"
 _STRAY_PERCENT = re.compile('%(?![0-9A-Fa-f]{2})')
 
 
-def _absolute_location(url):
+def _absolute_location(url: str) -> str:
     """``url`` made safe (see :func:`redirect`) and resolved against the request URL;
     a URL that cannot be resolved (a malformed host, say) stays relative."""
     from urllib.parse import quote, urljoin
@@ -4015,7 +4326,7 @@ def _absolute_location(url):
         return target
 
 
-def debug(mode=True):
+def debug(mode: bool = True) -> None:
     """Turn debug mode on or off: tracebacks on error pages, no template cache,
     plugins applied at once, DeprecationWarnings shown."""
     global DEBUG
@@ -4028,7 +4339,7 @@ _WEEKDAY_NAMES = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
 _MONTH_NAMES = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
 
 
-def http_date(value):
+def http_date(value: _DateLike) -> str:
     """Format a date as used in HTTP headers (``Sun, 06 Nov 1994 08:49:37 GMT``).
 
     ``value`` may be a datetime (naive ones are taken as UTC), a date, a
@@ -4042,7 +4353,7 @@ def http_date(value):
         t.tm_hour, t.tm_min, t.tm_sec)
 
 
-def parse_date(ims):
+def parse_date(ims: str) -> int | None:
     """Parse an HTTP date (RFC 1123, RFC 850 or asctime) into seconds since the
     epoch; None if it is not a date."""
     try:
@@ -4057,7 +4368,7 @@ def parse_date(ims):
         return None
 
 
-def parse_auth(header):
+def parse_auth(header: str) -> tuple[str, str] | None:
     """Parse an HTTP Basic ``Authorization`` header into ``(user, password)``, or None."""
     import base64
     try:
@@ -4070,7 +4381,7 @@ def parse_auth(header):
     return None
 
 
-def cookie_encode(data, key, digestmod=None):
+def cookie_encode(data: Any, key: _Secret, digestmod: Any = None) -> bytes:
     """Deprecated: pickle and sign ``data`` (see :meth:`BaseResponse.set_cookie`)."""
     depr(0, 13, 'cookie_encode() will be removed soon.', 'Do not use this API directly.')
     import base64
@@ -4080,7 +4391,7 @@ def cookie_encode(data, key, digestmod=None):
     return b'!' + signature + b'?' + message
 
 
-def cookie_decode(data, key, digestmod=None):
+def cookie_decode(data: str | bytes, key: _Secret, digestmod: Any = None) -> Any:
     """Deprecated: verify and unpickle data made by :func:`cookie_encode`; None if invalid.
 
     Only plain data types are unpickled (as for signed cookies of Bottle 0.13).
@@ -4100,25 +4411,25 @@ def cookie_decode(data, key, digestmod=None):
         return None
 
 
-def cookie_is_encoded(data):
+def cookie_is_encoded(data: bytes) -> bool:
     """Deprecated: True if ``data`` looks like the output of :func:`cookie_encode`."""
     depr(0, 13, 'cookie_is_encoded() will be removed soon.', 'Do not use this API directly.')
     return bool(data.startswith(b'!') and b'?' in data)
 
 
-def html_escape(string):
+def html_escape(string: str) -> str:
     """Escape ``& < > " '`` for use in HTML text and attribute values."""
     return string.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')\
                  .replace('"', '&quot;').replace("'", '&#039;')
 
 
-def html_quote(string):
+def html_quote(string: str) -> str:
     """Escape and quote a string for use as an HTML attribute value."""
     return '"%s"' % html_escape(string).replace('\n', '&#10;')\
         .replace('\r', '&#13;').replace('\t', '&#9;')
 
 
-def yieldroutes(func):
+def yieldroutes(func: Callable[..., Any]) -> Iterator[str]:
     """Yield the rules :meth:`Bottle.route` derives from a callback's signature.
 
     ``def a(x, y=5)`` gives ``/a/<x>`` and ``/a/<x>/<y>``; a double underscore
@@ -4134,7 +4445,7 @@ def yieldroutes(func):
         yield path
 
 
-def path_shift(script_name, path_info, shift=1):
+def path_shift(script_name: str, path_info: str, shift: int = 1) -> tuple[str, str]:
     """Move path segments from ``path_info`` to ``script_name`` (or back, for negative
     ``shift``) and return both.
 
@@ -4160,27 +4471,41 @@ def path_shift(script_name, path_info, shift=1):
     return new_script_name, new_path_info
 
 
-def make_default_app_wrapper(name):
+def make_default_app_wrapper(name: str) -> Callable[..., Any]:
     """Return a function that calls ``Bottle.<name>`` on the current default application."""
     @functools.wraps(getattr(Bottle, name))
-    def wrapper(*a, **ka):
+    def wrapper(*a: Any, **ka: Any) -> Any:
         return getattr(app(), name)(*a, **ka)
     wrapper.__doc__ = 'Call :meth:`Bottle.%s` of the default application (see :func:`app`).' % name
     return wrapper
 
 
-route = make_default_app_wrapper('route')
-get = make_default_app_wrapper('get')
-post = make_default_app_wrapper('post')
-put = make_default_app_wrapper('put')
-delete = make_default_app_wrapper('delete')
-patch = make_default_app_wrapper('patch')
-error = make_default_app_wrapper('error')
-mount = make_default_app_wrapper('mount')
-hook = make_default_app_wrapper('hook')
-install = make_default_app_wrapper('install')
-uninstall = make_default_app_wrapper('uninstall')
-url = make_default_app_wrapper('get_url')
+if TYPE_CHECKING:  # for type checkers, the methods themselves (of the default application)
+    route = Bottle().route
+    get = Bottle().get
+    post = Bottle().post
+    put = Bottle().put
+    delete = Bottle().delete
+    patch = Bottle().patch
+    error = Bottle().error
+    mount = Bottle().mount
+    hook = Bottle().hook
+    install = Bottle().install
+    uninstall = Bottle().uninstall
+    url = Bottle().get_url
+else:
+    route = make_default_app_wrapper('route')
+    get = make_default_app_wrapper('get')
+    post = make_default_app_wrapper('post')
+    put = make_default_app_wrapper('put')
+    delete = make_default_app_wrapper('delete')
+    patch = make_default_app_wrapper('patch')
+    error = make_default_app_wrapper('error')
+    mount = make_default_app_wrapper('mount')
+    hook = make_default_app_wrapper('hook')
+    install = make_default_app_wrapper('install')
+    uninstall = make_default_app_wrapper('uninstall')
+    url = make_default_app_wrapper('get_url')
 
 
 # --------------------------------------------- Uploads, static files and auth ----
@@ -4195,11 +4520,11 @@ class MultipartError(HTTPError):
 
     default_status = 400
 
-    def __init__(self, msg):
+    def __init__(self, msg: str) -> None:
         super(MultipartError, self).__init__(self.default_status, msg)
         self.args = (msg,)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.body)
 
 
@@ -4224,20 +4549,20 @@ class _HeaderValueScanner(object):
     can close either).
     """
 
-    def __init__(self, text):
+    def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
         self._unterminated_from = len(text) + 1
 
-    def at(self, delimiter):
+    def at(self, delimiter: str) -> bool:
         """True if the next character is ``delimiter``."""
         return self.text.startswith(delimiter, self.pos)
 
-    def _next_delimiter(self, start):
+    def _next_delimiter(self, start: int) -> int:
         match = _HEADER_DELIMITERS.search(self.text, start)
         return match.start() if match else len(self.text)
 
-    def value(self):
+    def value(self) -> str:
         """Read a value up to the next ``;`` or ``,``: a quoted string unquoted
         (only ``\\"`` is resolved: other backslashes, as in Windows paths, stay),
         else the text stripped."""
@@ -4255,7 +4580,7 @@ class _HeaderValueScanner(object):
         self.pos = stop
         return value
 
-    def parameter(self):
+    def parameter(self) -> tuple[str, str]:
         """Read ``name=value`` (or a bare ``name``) after a ``;``: ``(name, value)``
         with the name lower-cased and ``''`` for a bare name."""
         stop = self._next_delimiter(self.pos)
@@ -4267,7 +4592,7 @@ class _HeaderValueScanner(object):
         return name.strip().lower(), self.value()
 
 
-def _parse_http_header(h):
+def _parse_http_header(h: str) -> list[tuple[str, dict[str, str]]]:
     """Parse a header such as ``Accept`` or ``Content-Type`` into its values and parameters.
 
     ``'text/html; q=0.5, application/json'`` gives
@@ -4285,7 +4610,7 @@ def _parse_http_header(h):
     scanner = _HeaderValueScanner(h)
     entries = []
     while True:
-        options = {}
+        options: dict[str, str] = {}
         entries.append((scanner.value(), options))
         while scanner.at(';'):
             scanner.pos += 1
@@ -4297,7 +4622,7 @@ def _parse_http_header(h):
         scanner.pos += 1
 
 
-def _decode_rfc5987(value):
+def _decode_rfc5987(value: str) -> str | None:
     """Decode an RFC 5987 extended parameter (``UTF-8''%C3%A9.txt``); None if malformed."""
     from urllib.parse import unquote_to_bytes
     charset, quote, rest = value.partition("'")
@@ -4316,7 +4641,7 @@ def _decode_rfc5987(value):
 _MAX_BOUNDARY_LENGTH = 70
 
 
-def _check_boundary(boundary):
+def _check_boundary(boundary: str | bytes) -> bytes:
     """Return the boundary as bytes; MultipartError if it is missing or malformed."""
     if isinstance(boundary, bytes):
         boundary = boundary.decode('latin1')
@@ -4344,7 +4669,8 @@ class _Delimiter(enum.Enum):
     NEED_MORE = 'not known before more of the body is read'
 
 
-def _classify_delimiter(buf, end, at_eof):
+def _classify_delimiter(buf: bytes, end: int, at_eof: bool
+                        ) -> tuple[_Delimiter, int, bytes | None]:
     """Look at the bytes after a boundary that ends at ``buf[end]``.
 
     Returns ``(kind, position after the delimiter line, line ending)``: the
@@ -4387,17 +4713,20 @@ class _MultipartPart(object):
     parser's source file).
     """
 
-    def __init__(self, headerlist, charset):
+    def __init__(self, headerlist: list[tuple[str, str]], charset: str) -> None:
         self.headerlist = headerlist
         self.size = 0
-        self.file = None
+        self.file: Any = None  # the parser gives it a file before the part is used
         self._in_memory = True
         # Offset of the content in the parser's source file when the part may become a
         # slice of it instead of a copy (see _MultipartParser._sliceable_offset).
-        self._source_offset = None
+        self._source_offset: int | None = None
+        self.disposition: str
+        self.options: dict[str, str]
         self.disposition, self.options = '', {}
+        self.content_type: str | None
         self.content_type, self.charset = None, charset
-        self._declared_length = None  # the part's own Content-Length header, if it has one
+        self._declared_length: str | None = None  # the part's own Content-Length, if any
         for key, value in headerlist:
             lower = key.lower()
             if lower == 'content-disposition':
@@ -4410,7 +4739,7 @@ class _MultipartPart(object):
         self.name = self._option('name')
         self.filename = self._option('filename')
 
-    def _option(self, key):
+    def _option(self, key: str) -> str | None:
         """A Content-Disposition parameter; the RFC 2231/5987 ``key*`` form wins."""
         extended = self.options.get(key + '*')
         if extended is not None:
@@ -4420,19 +4749,19 @@ class _MultipartPart(object):
         return self.options.get(key)
 
     @cached_property
-    def headers(self):
+    def headers(self) -> HeaderDict:
         """The part headers as a :class:`HeaderDict`."""
         headers = HeaderDict()
         for key, value in self.headerlist:
             headers.append(key, value)
         return headers
 
-    def is_buffered(self):
+    def is_buffered(self) -> bool:
         """True while the part is held in memory (not spooled to a temporary file)."""
         return self._in_memory
 
     @property
-    def raw(self):
+    def raw(self) -> bytes:
         """The content as bytes (the file position is kept)."""
         position = self.file.tell()
         self.file.seek(0)
@@ -4442,7 +4771,7 @@ class _MultipartPart(object):
             self.file.seek(position)
 
     @property
-    def value(self):
+    def value(self) -> str:
         """The content decoded with :attr:`charset` (latin-1 if that fails)."""
         raw = self.raw
         try:
@@ -4450,12 +4779,12 @@ class _MultipartPart(object):
         except (LookupError, UnicodeDecodeError):
             return raw.decode('latin1')
 
-    def close(self):
+    def close(self) -> None:
         """Close the file holding the content (a temporary file is deleted)."""
         if self.file is not None:
             self.file.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s name=%r filename=%r size=%d>' % (
             type(self).__name__, self.name, self.filename, self.size)
 
@@ -4496,8 +4825,9 @@ class _MultipartParser(object):
     # Whitespace that may follow the closing boundary, and how much of it.
     epilogue_limit = 1024
 
-    def __init__(self, stream, boundary, content_length=-1, disk_limit=2 ** 30,
-                 mem_limit=2 ** 20, memfile_limit=2 ** 18, buffer_size=2 ** 16, charset='latin1'):
+    def __init__(self, stream: Any, boundary: str | bytes, content_length: int = -1,
+                 disk_limit: int = 2 ** 30, mem_limit: int = 2 ** 20, memfile_limit: int = 2 ** 18,
+                 buffer_size: int = 2 ** 16, charset: str = 'latin1') -> None:
         self.stream = stream
         self.boundary = _check_boundary(boundary)
         self.content_length = content_length  # bytes to read; -1: to the end of the stream
@@ -4507,9 +4837,9 @@ class _MultipartParser(object):
         self.buffer_size = max(int(buffer_size), 1)
         self.charset = charset
         self._mem_used = self._disk_used = 0  # bytes so far, held in memory and on disk
-        self._filling = None
+        self._filling: _MultipartPart | None = None
 
-    def _read_chunks(self):
+    def _read_chunks(self) -> Iterator[bytes]:
         """Yield the body in chunks; enforce Content-Length and the total size limit."""
         read, size = self.stream.read, self.buffer_size
         total_limit = self.mem_limit + self.disk_limit
@@ -4537,17 +4867,17 @@ class _MultipartParser(object):
             remaining -= len(chunk)
             yield chunk
 
-    def _decode_header(self, data):
+    def _decode_header(self, data: bytes) -> str:
         try:
             return data.decode(self.charset)
         except (LookupError, UnicodeDecodeError):
             return data.decode('latin1')
 
-    def _start_part(self, block, number):
+    def _start_part(self, block: bytes, number: int) -> _MultipartPart:
         """Create the part for the header ``block`` (bytes) of part number ``number``."""
         if number > self.part_limit:
             raise _MultipartLimitError('Multipart body has more than %d parts.' % self.part_limit)
-        headerlist = []
+        headerlist: list[Any] = []  # (name, value) pairs
         for line in block.split(b'\n'):
             line = line.rstrip(b'\r')
             if not line:
@@ -4573,7 +4903,7 @@ class _MultipartParser(object):
         part.file = io.BytesIO()
         return part
 
-    def _sliceable_offset(self):
+    def _sliceable_offset(self) -> int | None:
         """The position of the stream in its file if large parts may be served as slices
         of that file instead of copies (the stream is a regular binary file, such as the
         spooled request body), else None."""
@@ -4595,7 +4925,7 @@ class _MultipartParser(object):
         except (OSError, ValueError):
             return None
 
-    def _spool(self, part):
+    def _spool(self, part: _MultipartPart) -> None:
         """Move a part that outgrew ``memfile_limit`` out of memory."""
         buffered = part.file
         if part._source_offset is not None:
@@ -4609,7 +4939,7 @@ class _MultipartParser(object):
         self._disk_used += part.size
         part._in_memory = False
 
-    def _write(self, part, data):
+    def _write(self, part: _MultipartPart, data: memoryview) -> None:
         """Append ``data`` (a memoryview) to ``part``; spool it or fail at the limits."""
         size = len(data)
         if not size:
@@ -4631,7 +4961,7 @@ class _MultipartParser(object):
                 part.file.write(data)
         part.size += size
 
-    def _finish(self, part):
+    def _finish(self, part: _MultipartPart) -> None:
         """Make the complete part's file readable from position 0.
 
         :raises MultipartError: the part's own Content-Length header disagrees with its data.
@@ -4646,7 +4976,7 @@ class _MultipartParser(object):
         else:
             part.file.seek(0)
 
-    def parse(self):
+    def parse(self) -> Iterator[_MultipartPart]:
         """Read the body and yield each part when it is complete (see :class:`_MultipartPart`).
 
         :raises MultipartError: see the class documentation.
@@ -4660,7 +4990,7 @@ class _MultipartParser(object):
                 self._filling.close()
             raise
 
-    def _parse_parts(self):
+    def _parse_parts(self) -> Iterator[_MultipartPart]:
         """The parse loop: feed the chunks of the body to the step of the current
         state until the body ends, yielding the parts the body step completes.
 
@@ -4713,8 +5043,12 @@ class _MultipartParser(object):
         if buf.startswith(b'\r\n', pos) or buf.startswith(b'\n', pos):
             raise MultipartError('Part #%d of the multipart body has no Content-Disposition '
                                  'header.' % (scan.number + 1))
-        ends = [at for at in (buf.find(b'\n\r\n', scan.search), buf.find(b'\n\n', scan.search))
-                if at != -1]
+        # Searched no further than the limit allows: a CRLF body never holds the LF-only
+        # end (nor an LF body the CRLF one), and a search to the end of the buffer for each
+        # part would make many small parts cost quadratic time.
+        stop = pos + limit + 3
+        ends = [at for at in (buf.find(b'\n\r\n', scan.search, stop),
+                              buf.find(b'\n\n', scan.search, stop)) if at != -1]
         if not ends or min(ends) + 1 - pos > limit:
             if ends or len(buf) - pos > limit:
                 raise _MultipartLimitError('Headers of part #%d of the multipart body exceed %d '
@@ -4806,7 +5140,7 @@ class _MultipartScan(object):
     __slots__ = ('buf', 'pos', 'search', 'at_eof', 'source_offset', 'state', 'first_delimiter',
                  'delimiter', 'part', 'number', 'epilogue_seen')
 
-    def __init__(self, first_delimiter, source_offset):
+    def __init__(self, first_delimiter: bytes, source_offset: int | None) -> None:
         self.buf, self.pos, self.search = b'', 0, 0
         self.at_eof = False
         self.source_offset = source_offset
@@ -4817,7 +5151,7 @@ class _MultipartScan(object):
         self.number = 0        # parts started so far
         self.epilogue_seen = 0
 
-    def feed(self, chunk):
+    def feed(self, chunk: bytes | None) -> None:
         """Append the next chunk of the body (None at its end), dropping what is consumed."""
         if chunk is None:
             self.at_eof = True
@@ -4850,13 +5184,13 @@ class _FileSlice(io.RawIOBase):
         self._fd = source.fileno()
         self._offset, self._length, self._position = offset, length, 0
 
-    def readable(self):
+    def readable(self) -> bool:
         return True
 
-    def seekable(self):
+    def seekable(self) -> bool:
         return True
 
-    def readinto(self, buffer):
+    def readinto(self, buffer: Any) -> int:
         count = min(len(buffer), self._length - self._position)
         if count <= 0:
             return 0
@@ -4870,20 +5204,21 @@ class _FileSlice(io.RawIOBase):
         self._position += done
         return done
 
-    def seek(self, position, whence=0):
+    def seek(self, position: int, whence: int = 0) -> int:
         base = (0, self._position, self._length)[whence]
         if base + position < 0:
             raise ValueError('Negative seek position %d' % (base + position))
         self._position = base + position
         return self._position
 
-    def tell(self):
+    def tell(self) -> int:
         return self._position
 
 
-def _parse_multipart_body(body_file, content_type, content_length, memfile_limit=102400,
-                          mem_limit=2 ** 20, disk_limit=2 ** 30, part_limit=1000,
-                          header_limit=16384):
+def _parse_multipart_body(body_file: Any, content_type: str, content_length: int,
+                          memfile_limit: int = 102400, mem_limit: int = 2 ** 20,
+                          disk_limit: int = 2 ** 30, part_limit: int = 1000,
+                          header_limit: int = 16384) -> list[tuple[str, str | FileUpload]]:
     """Parse a multipart request body (for BaseRequest.POST) into ``(name, value)`` pairs.
 
     :param body_file: a readable file-like object at the start of the body.
@@ -4914,7 +5249,7 @@ def _parse_multipart_body(body_file, content_type, content_length, memfile_limit
     parser.part_limit, parser.header_limit = part_limit, header_limit
     text_limit = max(mem_limit, memfile_limit)
     text_size = 0
-    items = []
+    items: list[tuple[str, str | FileUpload]] = []
     try:
         for part in parser.parse():
             if part.name is None:
@@ -4952,7 +5287,8 @@ class FileUpload(object):
     # Longest file name :attr:`filename` returns (a common file system limit).
     max_filename_length = 255
 
-    def __init__(self, fileobj, name, filename, headers=None):
+    def __init__(self, fileobj: IO[bytes], name: str, filename: str,
+                 headers: _Headers | HeaderDict | None = None) -> None:
         #: An open file(-like) object holding the content.
         self.file = fileobj
         #: Name of the form field.
@@ -4962,24 +5298,30 @@ class FileUpload(object):
         #: The part headers, a :class:`HeaderDict`.
         self.headers = HeaderDict(headers) if headers else HeaderDict()
 
-    def get_header(self, name, default=None):
+    if TYPE_CHECKING:
+        @overload
+        def get_header(self, name: str) -> str | None: ...
+        @overload
+        def get_header(self, name: str, default: _D) -> str | _D: ...
+
+    def get_header(self, name: str, default: Any = None) -> Any:
         """Return the value of a part header, or ``default``."""
         return self.headers.get(name, default)
 
     @property
-    def content_type(self):
+    def content_type(self) -> str:
         """The part's Content-Type header ('' if it sent none)."""
         return self.headers.get('Content-Type', '')
 
     @property
-    def content_length(self):
+    def content_length(self) -> int:
         """The part's Content-Length header as int (-1 if missing or invalid; clients
         rarely send it, use ``len`` of the saved data for the real size)."""
         value = self.headers.get('Content-Length', '').strip()
         return int(value) if value.isascii() and value.isdigit() else -1
 
     @cached_property
-    def filename(self):
+    def filename(self) -> str:
         """A safe file name derived from :attr:`raw_filename`.
 
         Directories are dropped (``/`` and ``\\`` both count), the name is
@@ -5006,7 +5348,7 @@ class FileUpload(object):
                 name = name[:limit].rstrip('.-')
         return name or 'empty'
 
-    def _copy_to(self, target, chunk_size):
+    def _copy_to(self, target: IO[bytes], chunk_size: int) -> None:
         """Copy the content from the current position to ``target``; keep the position."""
         read, write, offset = self.file.read, target.write, self.file.tell()
         try:
@@ -5018,7 +5360,8 @@ class FileUpload(object):
         finally:
             self.file.seek(offset)
 
-    def save(self, destination, overwrite=False, chunk_size=2 ** 16):
+    def save(self, destination: str | bytes | os.PathLike[str] | os.PathLike[bytes] | IO[bytes],
+             overwrite: bool = False, chunk_size: int = 2 ** 16) -> None:
         """Save the upload (from the current file position) to a file.
 
         :param destination: a file path, a directory (the file is then named
@@ -5032,7 +5375,7 @@ class FileUpload(object):
         if isinstance(destination, (str, bytes, os.PathLike)):
             destination = os.fspath(destination)
             if os.path.isdir(destination):
-                filename = self.filename
+                filename: Any = self.filename  # str, or bytes for a bytes destination
                 if isinstance(destination, bytes):
                     filename = filename.encode('ascii')
                 destination = os.path.join(destination, filename)
@@ -5041,11 +5384,11 @@ class FileUpload(object):
         else:
             self._copy_to(destination, chunk_size)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<FileUpload %r: %r>' % (self.name, self.raw_filename)
 
 
-def parse_range_header(header, maxlen=0):
+def parse_range_header(header: str, maxlen: int = 0) -> Iterator[tuple[int, int]]:
     """Yield the satisfiable byte ranges of a ``Range`` header as half-open pairs.
 
     ``parse_range_header('bytes=0-4, -3', 11)`` yields ``(0, 5)`` and
@@ -5086,7 +5429,8 @@ def parse_range_header(header, maxlen=0):
             yield start, end
 
 
-def _rangeiter(fp, offset, limit, bufsize=2 ** 20):
+def _rangeiter(fp: IO[bytes], offset: int, limit: int, bufsize: int = 2 ** 20
+               ) -> Iterator[bytes]:
     """Yield ``limit`` bytes of the file ``fp`` from ``offset`` on, in blocks of ``bufsize``."""
     fp.seek(offset)
     while limit > 0:
@@ -5098,15 +5442,15 @@ def _rangeiter(fp, offset, limit, bufsize=2 ** 20):
 
 
 # The types of compressed files when served as they are (no Content-Encoding).
-_ARCHIVE_TYPES = {'gzip': 'application/gzip', 'bzip2': 'application/x-bzip2',
-                  'xz': 'application/x-xz', 'compress': 'application/x-compress',
-                  'br': 'application/x-brotli'}
+_ARCHIVE_TYPES: dict[str | None, str] = {  # looked up by encoding, None included
+    'gzip': 'application/gzip', 'bzip2': 'application/x-bzip2', 'xz': 'application/x-xz',
+    'compress': 'application/x-compress', 'br': 'application/x-brotli'}
 
 
 _DRIVE = re.compile(r'[A-Za-z]:')
 
 
-def _static_path(root, filename):
+def _static_path(root: str, filename: str) -> str | None:
     """The real path of ``filename`` under ``root``, or None if it would leave ``root``.
 
     ``..`` segments, absolute paths (also drive-letter paths) and symlinks that
@@ -5123,7 +5467,7 @@ def _static_path(root, filename):
     return path
 
 
-def _content_disposition(kind, filename):
+def _content_disposition(kind: str, filename: str) -> str:
     """A Content-Disposition value that offers ``filename``; non-ASCII names use RFC 6266."""
     from urllib.parse import quote
     filename = ''.join(char for char in filename if char.isprintable())
@@ -5134,7 +5478,7 @@ def _content_disposition(kind, filename):
     return value
 
 
-def _etag_matches(header, etag):
+def _etag_matches(header: str, etag: str) -> bool:
     """True if an If-None-Match / If-Range value names ``etag`` (weakly compared) or is ``*``."""
     if header.strip() == '*':
         return True
@@ -5149,8 +5493,10 @@ def _etag_matches(header, etag):
     return False
 
 
-def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', etag=None,
-                headers=None):
+def static_file(filename: str, root: str, mimetype: str | bool = True,
+                download: str | bool = False, charset: str = 'UTF-8',
+                etag: str | bool | None = None, headers: _Headers | None = None
+                ) -> HTTPResponse:
     """Serve a file from a directory, safely, as a response to return or raise.
 
     :param filename: the path of the file, relative to ``root``. A path with a
@@ -5205,8 +5551,10 @@ def static_file(filename, root, mimetype=True, download=False, charset='UTF-8', 
     return _static_body_response(path, byte_range, status, out)
 
 
-def _static_body_response(path, byte_range, status, headers):
+def _static_body_response(path: str, byte_range: tuple[int, int] | None, status: int,
+                          headers: dict[str, str]) -> HTTPResponse:
     """The response with the open file (or the byte range of it) as its body."""
+    body: IO[bytes] | _closeiter
     try:
         body = open(path, 'rb')
     except PermissionError:
@@ -5248,7 +5596,7 @@ def _static_content_type(name, mimetype, charset):
 
 def _static_file_headers(path, filename, stats, mimetype, download, charset, etag, headers):
     """The response headers for a file, given :func:`static_file`'s arguments."""
-    out = {}
+    out: dict[str, Any] = {}
     own_name = filename.replace('\\', '/').rsplit('/', 1)[-1]
     offered_name = download if isinstance(download, str) else own_name
     content_type = _static_content_type(offered_name, mimetype, charset)
@@ -5295,7 +5643,7 @@ def _requested_byte_range(environ, etag, stats):
     for byte_range in parse_range_header(header, stats.st_size):
         return byte_range
     return HTTPError(416, 'Requested Range Not Satisfiable',
-                     **{'Content-Range': 'bytes */%d' % stats.st_size})
+                     **{'Content-Range': 'bytes */%d' % stats.st_size})  # type: ignore[arg-type]  # a header
 
 
 def _range_applies(environ, etag, stats):
@@ -5309,7 +5657,9 @@ def _range_applies(environ, etag, stats):
     return since is not None and since >= int(stats.st_mtime)
 
 
-def auth_basic(check, realm='private', text='Access denied'):
+def auth_basic(check: Callable[[str, str | None], Any], realm: str = 'private',
+               text: str = 'Access denied'
+               ) -> Callable[[Callable[_P, _R]], Callable[_P, _R | HTTPError]]:
     """Decorator: require HTTP Basic authentication for a route callback.
 
     :param check: ``check(user, password)`` returns True to let the request in.
@@ -5320,9 +5670,9 @@ def auth_basic(check, realm='private', text='Access denied'):
     """
     challenge = 'Basic realm="%s"' % realm.replace('\\', '\\\\').replace('"', '\\"')
 
-    def decorator(func):
+    def decorator(func: Callable[_P, _R]) -> Callable[_P, _R | HTTPError]:
         @functools.wraps(func)
-        def wrapper(*a, **ka):
+        def wrapper(*a: _P.args, **ka: _P.kwargs) -> _R | HTTPError:
             user, password = request.auth or (None, None)
             if user is None or not check(user, password):
                 error = HTTPError(401, text)
@@ -5337,7 +5687,7 @@ def auth_basic(check, realm='private', text='Access denied'):
 # One small class per WSGI server: each imports its server lazily and runs a WSGI
 # handler on (host, port). ``server_names`` maps the names run() accepts to them.
 
-def _stderr(text):
+def _stderr(text: str) -> None:
     try:
         sys.stderr.write(text)
         sys.stderr.flush()
@@ -5345,7 +5695,8 @@ def _stderr(text):
         pass
 
 
-def _require(package, import_name=None, how_to_install=None):
+def _require(package: str, import_name: str | None = None, how_to_install: str | None = None
+             ) -> Any:
     """Import a server or engine package, or raise ImportError naming what to install."""
     import importlib
     try:
@@ -5366,35 +5717,35 @@ class ServerAdapter(object):
     quiet = False
     #: The package the server needs: its name for pip and the module to import (if
     #: that differs), for :func:`_require`; None for the standard library's servers.
-    requires = None
+    requires: tuple[str, ...] | None = None
 
-    def __init__(self, host='127.0.0.1', port=8080, **options):
+    def __init__(self, host: str = '127.0.0.1', port: int | str = 8080, **options: Any) -> None:
         self.options = options
         self.host = host
         self.port = int(port)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         """Serve ``handler`` until interrupted. Subclasses implement this."""
         raise NotImplementedError('%s cannot run a server.' % type(self).__name__)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = ', '.join('%s=%r' % (key, value) for key, value in self.options.items())
         return '%s(%s)' % (self.__class__.__name__, args)
 
 
-def _native_path(request_target_path):
+def _native_path(request_target_path: str) -> str:
     """PATH_INFO in PEP 3333 form (latin-1 string of the raw bytes) from a raw URL path."""
     from urllib.parse import unquote_to_bytes
     return unquote_to_bytes(request_target_path).decode('latin1')
 
 
-def _with_path_info_from_raw_uri(handler):
+def _with_path_info_from_raw_uri(handler: _WSGIApplication) -> _WSGIApplication:
     """Wrap a handler for servers (aiohttp-wsgi) that pass PATH_INFO decoded as UTF-8.
 
     That loses bytes which are not valid UTF-8, so PATH_INFO is rebuilt from
     the raw request URI the server also passes (``RAW_URI``/``REQUEST_URI``).
     """
-    def pep3333_handler(environ, start_response):
+    def pep3333_handler(environ: _Environ, start_response: _StartResponse) -> Iterable[bytes]:
         raw_uri = environ.get('RAW_URI') or environ.get('REQUEST_URI')
         if raw_uri:
             path = _native_path(raw_uri.split('?', 1)[0])
@@ -5411,10 +5762,10 @@ class CGIServer(ServerAdapter):
 
     quiet = True
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         from wsgiref.handlers import CGIHandler
 
-        def fixed_environ(environ, start_response):
+        def fixed_environ(environ: _Environ, start_response: _StartResponse) -> Iterable[bytes]:
             environ.setdefault('PATH_INFO', '')
             return handler(environ, start_response)
         CGIHandler().run(fixed_environ)
@@ -5425,7 +5776,7 @@ class FlupFCGIServer(ServerAdapter):
 
     requires = ('flup', 'flup.server.fcgi')
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         fcgi = _require(*self.requires)
         self.options.setdefault('bindAddress', (self.host, self.port))
         fcgi.WSGIServer(handler, **self.options).run()
@@ -5438,7 +5789,7 @@ class WSGIRefServer(ServerAdapter):
     IPv6 addresses are supported; request logging is off when ``quiet``.
     """
 
-    def run(self, app):
+    def run(self, app: _WSGIApplication) -> None:
         import socket
         from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
         quiet = self.quiet
@@ -5473,7 +5824,7 @@ class WSGIRefServer(ServerAdapter):
         handler_class = self.options.get('handler_class', QuietHandler)
         server_class = self.options.get('server_class', WSGIServer)
         if ':' in self.host and getattr(server_class, 'address_family', None) == socket.AF_INET:
-            class IPv6Server(server_class):
+            class IPv6Server(server_class):  # type: ignore[valid-type,misc]  # a class chosen at run time
                 address_family = socket.AF_INET6
             server_class = IPv6Server
         self.srv = make_server(self.host, self.port, app, server_class, handler_class)
@@ -5498,7 +5849,7 @@ class WaitressServer(ServerAdapter):
 
     requires = ('waitress',)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         waitress = _require(*self.requires)
         waitress.serve(handler, host=self.host, port=self.port, _quiet=self.quiet, **self.options)
 
@@ -5508,11 +5859,11 @@ class PasteServer(ServerAdapter):
 
     requires = ('paste', 'paste.httpserver')
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         httpserver = _require(*self.requires)
         from paste.translogger import TransLogger
 
-        class RawPathHandler(httpserver.WSGIHandler):
+        class RawPathHandler(httpserver.WSGIHandler):  # type: ignore[name-defined]  # imported at run time
             """Paste decodes the path as UTF-8, losing invalid bytes; use the raw one."""
 
             def wsgi_setup(self, environ=None):
@@ -5529,7 +5880,8 @@ class PasteServer(ServerAdapter):
         httpserver.serve(handler, host=self.host, port=str(self.port), **self.options)
 
 
-def _cheroot_server(host, port, handler, options):
+def _cheroot_server(host: str, port: int, handler: _WSGIApplication, options: dict[str, Any]
+                    ) -> Any:
     wsgi = _require('cheroot', 'cheroot.wsgi')
     certfile = options.pop('certfile', None)
     keyfile = options.pop('keyfile', None)
@@ -5546,7 +5898,7 @@ class CherootServer(ServerAdapter):
 
     requires = ('cheroot', 'cheroot.wsgi')
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         server = _cheroot_server(self.host, self.port, handler, dict(self.options))
         try:
             server.start()
@@ -5559,9 +5911,9 @@ class CherryPyServer(ServerAdapter):
 
     requires = ('cherrypy',)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         _require(*self.requires)
-        CherootServer.run(self, handler)
+        CherootServer.run(self, handler)  # type: ignore[arg-type]  # it has what run() uses
 
 
 class MeinheldServer(ServerAdapter):
@@ -5569,7 +5921,7 @@ class MeinheldServer(ServerAdapter):
 
     requires = ('meinheld', 'meinheld.server')
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         server = _require(*self.requires)
         server.listen((self.host, self.port))
         server.run(handler)
@@ -5580,7 +5932,7 @@ class FapwsServer(ServerAdapter):
 
     requires = ('fapws3', 'fapws._evwsgi')
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         evwsgi = _require(*self.requires)
         from fapws import base, config
         evwsgi.start(self.host, str(self.port))
@@ -5599,7 +5951,7 @@ class TornadoServer(ServerAdapter):
 
     requires = ('tornado',)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         _require(*self.requires)
         import tornado.httpserver
         import tornado.ioloop
@@ -5615,14 +5967,14 @@ class AppEngineServer(ServerAdapter):
 
     quiet = True
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         depr(0, 13, 'AppEngineServer no longer required',
              'Configure your application directly in your app.yaml')
         util = _require('google.appengine', 'google.appengine.ext.webapp.util',
                         'It is part of the Google App Engine Python SDK.')
         module = sys.modules.get('__main__')
         if module and not hasattr(module, 'main'):
-            module.main = lambda: util.run_wsgi_app(handler)
+            module.main = lambda: util.run_wsgi_app(handler)  # type: ignore[attr-defined]  # a new attribute
         util.run_wsgi_app(handler)
 
 
@@ -5631,7 +5983,7 @@ class TwistedServer(ServerAdapter):
 
     requires = ('twisted',)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         _require(*self.requires)
         from twisted.internet import reactor
         from twisted.python.threadpool import ThreadPool
@@ -5650,7 +6002,7 @@ class DieselServer(ServerAdapter):
 
     requires = ('diesel', 'diesel.protocols.wsgi')
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         wsgi = _require(*self.requires)
         wsgi.WSGIApplication(handler, port=self.port).run()
 
@@ -5665,7 +6017,7 @@ class GeventServer(ServerAdapter):
 
     requires = ('gevent',)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         _require(*self.requires)
         from gevent import local, pywsgi
         if not isinstance(threading.local(), local.local):
@@ -5689,12 +6041,12 @@ class GunicornServer(ServerAdapter):
 
     requires = ('gunicorn', 'gunicorn.app.base')
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         base = _require(*self.requires)
         config = {'bind': '%s:%d' % (self.host, self.port)}
         config.update(self.options)
 
-        class GunicornApplication(base.BaseApplication):
+        class GunicornApplication(base.BaseApplication):  # type: ignore[name-defined]  # imported at run time
             def load_config(self):
                 for key, value in config.items():
                     self.cfg.set(key.lower(), value)
@@ -5709,22 +6061,21 @@ class EventletServer(ServerAdapter):
 
     requires = ('eventlet',)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         _require(*self.requires)
         from eventlet import listen, patcher, wsgi
         if not patcher.is_monkey_patched(os):
             raise RuntimeError('Bottle requires eventlet.monkey_patch() (before import)')
-        socket_args = {}
+        socket_args: dict[str, Any] = {}
         for arg in ('backlog', 'family'):
             if arg in self.options:
                 socket_args[arg] = self.options.pop(arg)
         address = (self.host, self.port)
-        if threading.current_thread() is threading.main_thread():
-            self._stop_on_ctrl_c()
+        self._stop_on_ctrl_c()
         wsgi.server(listen(address, **socket_args), handler, log_output=not self.quiet)
 
     @staticmethod
-    def _stop_on_ctrl_c():
+    def _stop_on_ctrl_c() -> None:
         """Make Ctrl-C end the server's accept loop in the main greenthread, even when it
         arrives while a connection's greenthread runs (which would swallow it)."""
         import signal
@@ -5733,10 +6084,17 @@ class EventletServer(ServerAdapter):
         main_greenlet = greenlet.getcurrent()
 
         def on_sigint(signum, frame):
-            if greenlet.getcurrent() is main_greenlet:
+            hub = hubs.get_hub()
+            # In the hub (the idle server waits there) the interrupt reaches the main
+            # greenthread as the hub ends; a scheduled one would wait for the hub's next
+            # wake-up, up to a minute.
+            if greenlet.getcurrent() in (main_greenlet, hub.greenlet):
                 raise KeyboardInterrupt
-            hubs.get_hub().schedule_call_global(0, main_greenlet.throw, KeyboardInterrupt)
-        signal.signal(signal.SIGINT, on_sigint)
+            hub.schedule_call_global(0, main_greenlet.throw, KeyboardInterrupt)
+        try:
+            signal.signal(signal.SIGINT, on_sigint)
+        except ValueError:  # not the main thread (patched threading cannot tell: ask signal)
+            pass
 
 
 class BjoernServer(ServerAdapter):
@@ -5744,7 +6102,7 @@ class BjoernServer(ServerAdapter):
 
     requires = ('bjoern',)
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         bjoern = _require(*self.requires)
         bjoern.run(handler, self.host, self.port, reuse_port=True)
 
@@ -5752,7 +6110,7 @@ class BjoernServer(ServerAdapter):
 class AsyncioServerAdapter(ServerAdapter):
     """Base class for servers that run on an asyncio event loop."""
 
-    def get_event_loop(self):
+    def get_event_loop(self) -> Any:
         """Return the event loop to run the server on."""
         pass
 
@@ -5762,11 +6120,11 @@ class AiohttpServer(AsyncioServerAdapter):
 
     requires = ('aiohttp-wsgi', 'aiohttp_wsgi.wsgi')
 
-    def get_event_loop(self):
+    def get_event_loop(self) -> Any:
         import asyncio
         return asyncio.new_event_loop()
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         import asyncio
         wsgi = _require(*self.requires)
         self.loop = self.get_event_loop()
@@ -5781,7 +6139,7 @@ class AiohttpServer(AsyncioServerAdapter):
 class AiohttpUVLoopServer(AiohttpServer):
     """Like :class:`AiohttpServer`, on a ``uvloop`` event loop."""
 
-    def get_event_loop(self):
+    def get_event_loop(self) -> Any:
         uvloop = _require('uvloop')
         return uvloop.new_event_loop()
 
@@ -5789,10 +6147,10 @@ class AiohttpUVLoopServer(AiohttpServer):
 class AutoServer(ServerAdapter):
     """Run the first server of :attr:`adapters` that can be imported."""
 
-    adapters = [WaitressServer, PasteServer, TwistedServer, CherryPyServer, CherootServer,
-                WSGIRefServer]
+    adapters: list[type[ServerAdapter]] = [WaitressServer, PasteServer, TwistedServer,
+                                           CherryPyServer, CherootServer, WSGIRefServer]
 
-    def run(self, handler):
+    def run(self, handler: _WSGIApplication) -> None:
         for adapter in self.adapters:
             try:
                 return adapter(self.host, self.port, **self.options).run(handler)
@@ -5801,7 +6159,7 @@ class AutoServer(ServerAdapter):
 
 
 #: The server adapters :func:`run` and the command line know, by name.
-server_names = {
+server_names: dict[str, type[ServerAdapter]] = {
     'cgi': CGIServer,
     'flup': FlupFCGIServer,
     'wsgiref': WSGIRefServer,
@@ -5829,7 +6187,7 @@ server_names = {
 # Loading applications from import strings, starting a server with run(), and the
 # auto-reloader that restarts a child process when a module file changes.
 
-def load(target, **namespace):
+def load(target: str, **namespace: Any) -> Any:
     """Import a module or fetch an object from one, by import string.
 
     ``'package.module'`` returns the module, ``'package.module:name'`` an
@@ -5853,7 +6211,7 @@ def load(target, **namespace):
     return eval(expression, dict(vars(module)), namespace)
 
 
-def load_app(target):
+def load_app(target: str) -> Any:
     """Load a WSGI application from an import string (see :func:`load`).
 
     While the module is imported, ``run()`` does nothing and a fresh default
@@ -5874,8 +6232,11 @@ def load_app(target):
 _debug = debug
 
 
-def run(app=None, server='wsgiref', host='127.0.0.1', port=8080, interval=1, reloader=False,
-        quiet=False, plugins=None, debug=None, config=None, **kargs):
+def run(app: _WSGIApplication | str | None = None,
+        server: str | type[ServerAdapter] | ServerAdapter = 'wsgiref', host: str = '127.0.0.1',
+        port: int = 8080, interval: float = 1, reloader: bool = False, quiet: bool = False,
+        plugins: Iterable[_Plugin] | None = None, debug: bool | None = None,
+        config: Mapping[str, Any] | None = None, **kargs: Any) -> None:
     """Start a server for an application and serve until Ctrl-C.
 
     :param app: a WSGI application or import string (default: the default app).
@@ -5919,7 +6280,7 @@ def run(app=None, server='wsgiref', host='127.0.0.1', port=8080, interval=1, rel
         sys.exit(1)  # the reloader parent starts a new child once a file changes
 
 
-def _in_reloader_child():
+def _in_reloader_child() -> bool:
     """True in the child process the reloader started (it serves; the parent watches)."""
     return bool(os.environ.get('BOTTLE_CHILD'))
 
@@ -5939,7 +6300,8 @@ def _prepared_app(app, plugins, config):
     return application
 
 
-def _server_adapter(server, host, port, options):
+def _server_adapter(server: str | type[ServerAdapter] | ServerAdapter, host: str, port: int,
+                    options: dict[str, Any]) -> ServerAdapter:
     """A ServerAdapter instance from a name in ``server_names``, an import string, a
     ServerAdapter class (made with host, port and ``options``) or an instance."""
     adapter = server_names.get(server, server) if isinstance(server, str) else server
@@ -5956,14 +6318,15 @@ def _server_adapter(server, host, port, options):
     return adapter
 
 
-def _announce(adapter):
+def _announce(adapter: ServerAdapter) -> None:
     """The start-up banner on stderr."""
     shown_host = '[%s]' % adapter.host if ':' in adapter.host else adapter.host
     _stderr('Bottle v%s server starting up (using %r)...\nListening on http://%s:%d/\n'
             'Hit Ctrl-C to quit.\n\n' % (__version__, adapter, shown_host, adapter.port))
 
 
-def _serve_in_reloader_child(adapter, application, interval):
+def _serve_in_reloader_child(adapter: ServerAdapter, application: _WSGIApplication,
+                             interval: float) -> None:
     """Serve in the reloader's child process: a FileCheckerThread interrupts the
     server when a module changes; then exit with status 3 to be started again."""
     import signal
@@ -5978,9 +6341,9 @@ def _serve_in_reloader_child(adapter, application, interval):
         sys.exit(3)
 
 
-def _watched_files():
+def _watched_files() -> dict[str, float]:
     """Map the source file of every loaded module to its modification time."""
-    files = {}
+    files: dict[str, float] = {}
     for module in list(sys.modules.values()):
         path = getattr(module, '__file__', None) or ''
         if path.endswith(('.pyc', '.pyo')):
@@ -5992,7 +6355,7 @@ def _watched_files():
     return files
 
 
-def _child_command():
+def _child_command() -> list[str]:
     """The command line that starts this program again as the reloader's child:
     ``python -m package`` if it was started that way, else ``python script``."""
     command = [sys.executable] + sys.argv
@@ -6006,7 +6369,7 @@ def _child_command():
     return command
 
 
-def _run_reloader_parent(interval):
+def _run_reloader_parent(interval: float) -> None:
     """The parent side of the reloader: (re)start the child process until it exits for good.
 
     The child exits with code 3 to be restarted. If it dies for another
@@ -6033,7 +6396,8 @@ def _run_reloader_parent(interval):
             pass
 
 
-def _supervise_children(subprocess, lockfile, child_environ, interval):
+def _supervise_children(subprocess: ModuleType, lockfile: str, child_environ: dict[str, str],
+                        interval: float) -> None:
     """Start the child, keep the lock file fresh while it runs, and start it again
     when it exits to reload (status 3) or, after a failure, when a file changes.
     Returns when the lock file is gone; exits with the child's status when it ends
@@ -6058,19 +6422,19 @@ class FileCheckerThread(threading.Thread):
     """Interrupt the main thread when a module file changes (status ``reload``) or
     the reloader's lock file goes stale (status ``error``)."""
 
-    def __init__(self, lockfile, interval):
+    def __init__(self, lockfile: str | None, interval: float) -> None:
         threading.Thread.__init__(self)
         self.daemon = True
         self.lockfile, self.interval = lockfile, interval
         #: None while running, then one of 'reload', 'error' or 'exit'.
-        self.status = None
+        self.status: str | None = None
 
-    def run(self):
+    def run(self) -> None:
         import _thread
         watched = _watched_files()
         while not self.status:
             try:
-                stale = os.stat(self.lockfile).st_mtime < time.time() - self.interval - 5
+                stale = os.stat(self.lockfile).st_mtime < time.time() - self.interval - 5  # type: ignore[arg-type]  # None: TypeError
             except (OSError, TypeError):
                 stale = True
             if stale:
@@ -6088,10 +6452,10 @@ class FileCheckerThread(threading.Thread):
                     break
             time.sleep(self.interval)
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self.start()
 
-    def __exit__(self, exc_type, *_):
+    def __exit__(self, exc_type: type[BaseException] | None, *_: Any) -> bool:
         if not self.status:
             self.status = 'exit'  # a silent exit
         self.join()
@@ -6122,7 +6486,7 @@ class StplSyntaxError(TemplateError, SyntaxError):
 TEMPLATE_PATH = ['./', './views/']
 #: Compiled templates by (adapter, name or source, lookup path). :func:`template`
 #: fills it (except in debug mode); clear it to pick up changed template files.
-TEMPLATES = {}
+TEMPLATES: dict[tuple[Any, ...], BaseTemplate] = {}
 
 #: How deeply templates may include or rebase each other before we call it a cycle.
 _MAX_TEMPLATE_NESTING = 100
@@ -6163,11 +6527,15 @@ class BaseTemplate(object):
     #: File extensions tried when a template name has none.
     extensions = ['tpl', 'html', 'thtml', 'stpl']
     #: Settings for every template of a class, see :meth:`global_config`.
-    settings = {}
+    settings: dict[str, Any] = {}
     #: Variables every template (of every adapter) gets unless overridden.
-    defaults = {}
+    defaults: dict[str, Any] = {}
+    if TYPE_CHECKING:
+        _template_settings: dict[str, Any]  # what template() compiled it with
 
-    def __init__(self, source=None, name=None, lookup=None, encoding='utf8', **settings):
+    def __init__(self, source: str | bytes | None = None, name: str | None = None,
+                 lookup: str | Iterable[str] | None = None, encoding: str = 'utf8',
+                 **settings: Any) -> None:
         self.name = name
         self.encoding = encoding
         if isinstance(source, bytes):
@@ -6176,8 +6544,8 @@ class BaseTemplate(object):
             except UnicodeDecodeError as error:
                 raise TemplateError('Template source is not valid %s: %s'
                                     % (encoding, error)) from error
-        self.source = source
-        self.filename = None
+        self.source: str | None = source
+        self.filename: str | None = None
         self.lookup = [os.path.abspath(path) for path in makelist(lookup)] if lookup else []
         if not source and name:
             self.filename = self.search(name, self.lookup)
@@ -6194,7 +6562,7 @@ class BaseTemplate(object):
         self.prepare(**self.settings)
 
     @classmethod
-    def search(cls, name, lookup=None):
+    def search(cls, name: str, lookup: Iterable[str] | None = None) -> str | None:
         """Return the absolute path of template ``name`` in the directories ``lookup``.
 
         The name is tried as given, then with each of :attr:`extensions`
@@ -6216,7 +6584,7 @@ class BaseTemplate(object):
         return None
 
     @classmethod
-    def global_config(cls, key, *args):
+    def global_config(cls, key: str, *args: Any) -> Any:
         """Read (``global_config(key)``) or set (``global_config(key, value)``) a
         setting for all templates of this class created afterwards.
 
@@ -6229,7 +6597,7 @@ class BaseTemplate(object):
         else:
             return cls.settings[key]
 
-    def prepare(self, **options):
+    def prepare(self, **options: Any) -> None:
         """Compile or load the template; called once by the constructor with the
         settings. Adapters override it.
 
@@ -6237,7 +6605,7 @@ class BaseTemplate(object):
         """
         raise NotImplementedError('%s does not implement prepare().' % type(self).__name__)
 
-    def render(self, *args, **kwargs):
+    def render(self, *args: Mapping[str, Any], **kwargs: Any) -> str:
         """Render the template with the variables of the dicts ``args`` and the
         keyword arguments and return the text. Adapters override it.
 
@@ -6248,7 +6616,7 @@ class BaseTemplate(object):
 
 # SimpleTemplate -------------------------------------------------------------
 
-def _stpl_text(value):
+def _stpl_text(value: Any) -> str:
     """``{{!expr}}`` with default settings: the value as text, None as ''."""
     if value.__class__ is str:
         return value
@@ -6257,7 +6625,7 @@ def _stpl_text(value):
     return value.decode('utf8') if isinstance(value, bytes) else str(value)
 
 
-def _stpl_escaped(value):
+def _stpl_escaped(value: Any) -> str:
     """``{{expr}}`` with default settings: ``html_escape(_stpl_text(value))`` in one call."""
     kind = value.__class__
     if kind is str:
@@ -6294,7 +6662,8 @@ class SimpleTemplate(BaseTemplate):
     ``setdefault(name, value)`` and the output list ``_stdout`` are available.
     """
 
-    def prepare(self, escape_func=html_escape, noescape=False, syntax=None, **ka):
+    def prepare(self, escape_func: Callable[[str], str] = html_escape, noescape: bool = False,
+                syntax: str | None = None, **ka: Any) -> None:
         """Set up escaping and syntax (the constructor calls this with the settings).
 
         :param escape_func: turns the text of ``{{expr}}`` into HTML-safe text.
@@ -6304,16 +6673,16 @@ class SimpleTemplate(BaseTemplate):
             start, inline start, inline end (default ``'<% %> % {{ }}'``).
         """
         #: Included and base templates by name, compiled once for this template.
-        self.cache = {}
+        self.cache: dict[str, SimpleTemplate] = {}
         self.syntax = syntax
         encoding = self.encoding
         if escape_func is html_escape and encoding in ('utf8', 'utf-8'):
             self._str, self._escape = _stpl_text, _stpl_escaped
         else:
-            def text(value):
+            def text(value: Any) -> str:
                 return touni(value, encoding)
 
-            def escaped(value):
+            def escaped(value: Any) -> str:
                 return escape_func(touni(value, encoding))
             self._str, self._escape = text, escaped
         if noescape:
@@ -6324,7 +6693,7 @@ class SimpleTemplate(BaseTemplate):
             StplParser('', syntax=syntax)  # fail early on a malformed syntax setting
 
     @cached_property
-    def code(self):
+    def code(self) -> str:
         """The Python source the template compiles to (one line per template line)."""
         source = self.source
         if source is None:
@@ -6335,7 +6704,7 @@ class SimpleTemplate(BaseTemplate):
             raise self._syntax_error_for(error) from None
 
     @cached_property
-    def co(self):
+    def co(self) -> CodeType:
         """The compiled code object of :attr:`code`.
 
         :raises StplSyntaxError: the template's Python is not valid; the message
@@ -6347,13 +6716,13 @@ class SimpleTemplate(BaseTemplate):
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             raise self._syntax_error_for(error) from None
 
-    def _code_filename(self):
+    def _code_filename(self) -> str:
         """The file name tracebacks show for this template's code."""
         if self.filename:
             return self.filename
         return '<template %s>' % (self.name,) if self.name else '<template>'
 
-    def _syntax_error_for(self, error):
+    def _syntax_error_for(self, error: BaseException) -> StplSyntaxError:
         """The StplSyntaxError to raise for ``error``: template, line and its text in the
         message, and as the SyntaxError attributes ``filename``, ``lineno`` and ``text``."""
         failure = StplSyntaxError(self._describe_syntax_error(error))
@@ -6363,7 +6732,7 @@ class SimpleTemplate(BaseTemplate):
         failure.text = self._template_line(failure.lineno)
         return failure
 
-    def _template_line(self, lineno):
+    def _template_line(self, lineno: int | None) -> str | None:
         """The text of template line ``lineno`` (1-based), or None."""
         if not lineno:
             return None
@@ -6373,7 +6742,7 @@ class SimpleTemplate(BaseTemplate):
         lines = source.split('\n')
         return lines[lineno - 1].strip() if lineno <= len(lines) else ''
 
-    def _describe_syntax_error(self, error):
+    def _describe_syntax_error(self, error: BaseException) -> str:
         """The StplSyntaxError message for ``error``: template, line and its text."""
         where = 'template %r' % (self.filename or self.name or '<string>',)
         lineno = getattr(error, 'lineno', None)
@@ -6383,7 +6752,7 @@ class SimpleTemplate(BaseTemplate):
         return 'Syntax error in %s, line %d: %s\n    %s' % (where, lineno, message,
                                                           self._template_line(lineno))
 
-    def render(self, *args, **kwargs):
+    def render(self, *args: Mapping[str, Any], **kwargs: Any) -> str:
         """Render with the variables of the dicts ``args``, then ``kwargs`` (which win).
 
         Exceptions raised by template code propagate unchanged; their traceback
@@ -6396,17 +6765,18 @@ class SimpleTemplate(BaseTemplate):
             variables.update(kwargs)
         else:
             variables = kwargs  # a fresh dict, ours to fill
-        stdout = []
+        stdout: list[str] = []
         self._execute(stdout, variables, self._chain)
         return ''.join(stdout)
 
-    def execute(self, _stdout, kwargs):
+    def execute(self, _stdout: list[str], kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """Run the template with the variables ``kwargs``, appending the output
         text to the list ``_stdout``. Returns the template's namespace.
         """
         return self._execute(_stdout, dict(kwargs), self._chain)
 
-    def _execute(self, stdout, env, chain):
+    def _execute(self, stdout: list[str], env: dict[str, Any], chain: tuple[str, ...]
+                 ) -> dict[str, Any]:
         """Run the compiled template into ``stdout`` with the variables ``env``,
         a dict it fills with the helpers and the template's own names and
         returns. ``chain`` names the templates that included (or were rebased
@@ -6430,14 +6800,14 @@ class SimpleTemplate(BaseTemplate):
             return self._include(env, chain, base_name, base_variables)
         return env
 
-    def _add_helpers(self, env, chain):
+    def _add_helpers(self, env: dict[str, Any], chain: tuple[str, ...]) -> None:
         """Add the template functions that need the namespace ``env`` to it."""
-        def include(_name=None, **kwargs):
+        def include(_name: str | None = None, **kwargs: Any) -> dict[str, Any]:
             """Render template ``_name`` here with the current variables updated
             with ``kwargs``; return its namespace."""
             return self._include(env, chain, _name, kwargs)
 
-        def rebase(_name=None, **kwargs):
+        def rebase(_name: str | None = None, **kwargs: Any) -> None:
             """Render this template's output into template ``_name`` as ``base``."""
             env['_rebase'] = (_name, kwargs)
         env['include'] = include
@@ -6447,11 +6817,11 @@ class SimpleTemplate(BaseTemplate):
         env['defined'] = env.__contains__
 
     @cached_property
-    def _uses_helpers(self):
+    def _uses_helpers(self) -> bool:
         """False if the compiled template cannot reach include, rebase, get,
         setdefault or defined (it names none of them and nothing that looks
         names up at run time), so rendering may skip creating them."""
-        names = set()
+        names: set[str] = set()
         codes = [self.co]
         while codes:
             code = codes.pop()
@@ -6496,7 +6866,7 @@ _STRING_BODIES = {
 }
 
 
-def _string_end(source, pos, quote):
+def _string_end(source: str, pos: int, quote: str) -> int:
     """Position after the string literal whose opening ``quote`` ends at ``pos``
     (the line end, or the source end for triple quotes, if it is never closed)."""
     match = re.compile(_STRING_BODIES[quote], re.S).match(source, pos)
@@ -6512,7 +6882,7 @@ def _string_end(source, pos, quote):
 _MAX_FSTRING_FIELDS = 2000
 
 
-def _fstring_literal(text):
+def _fstring_literal(text: str) -> str:
     """``text`` as the literal part of a triple-quoted f-string."""
     literal = repr(text)
     body = literal[1:-1]
@@ -6521,7 +6891,7 @@ def _fstring_literal(text):
     return body.replace('{', '{{').replace('}', '}}')
 
 
-def _fstring_safe(expression):
+def _fstring_safe(expression: str) -> bool:
     """True if ``expression`` may stand in a replacement field of a triple-quoted
     f-string on every supported Python: no backslash, no ``#``, no triple quote
     and no nested f-string (3.9 limits their nesting)."""
@@ -6534,7 +6904,7 @@ _SPANNED = 'spanned'
 _TRAILING_END = re.compile(r';\s*end\Z')
 
 
-def _split_trailing_end(code):
+def _split_trailing_end(code: str) -> tuple[str, bool]:
     """``(code, True)`` without a trailing ``; end`` if it has one, else ``(code, False)``."""
     match = _TRAILING_END.search(code)
     if match is None or not code[:match.start()].strip():
@@ -6542,7 +6912,8 @@ def _split_trailing_end(code):
     return code[:match.start()].rstrip(), True
 
 
-def _opened_block_kind(word, code, innermost, continues):
+def _opened_block_kind(word: str, code: str, innermost: str | None, continues: bool
+                       ) -> str | None:
     """The kind of block a template code line opens (None for none): ``'block'``,
     ``'match'`` or ``'case'``. ``word`` is its first word, ``innermost`` the kind of
     the innermost open block, ``continues`` whether it continues that block (else)."""
@@ -6558,7 +6929,7 @@ def _opened_block_kind(word, code, innermost, continues):
     return None
 
 
-def _has_inline_body(code):
+def _has_inline_body(code: str) -> bool:
     """True if the compound statement ``code`` (one line, no comment) has its body on the
     line: code after the colon that ends its header (brackets, strings, lambdas and
     ``:=`` are told apart with the tokenizer)."""
@@ -6592,9 +6963,10 @@ class StplParser(object):
     """
     #: The tokens of the default syntax.
     default_syntax = '<% %> % {{ }}'
-    _scanner_cache = {}
+    _scanner_cache: dict[str, tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]] = {}
 
-    def __init__(self, source, syntax=None, encoding='utf8'):
+    def __init__(self, source: str | bytes, syntax: str | None = None, encoding: str = 'utf8'
+                 ) -> None:
         #: The template text being translated.
         self.source = touni(source, encoding)
         self.encoding = encoding
@@ -6603,21 +6975,23 @@ class StplParser(object):
         self.offset = 0
         #: Zero-based template line the parser is on.
         self.lineno = 0
-        self._lines = []        # per template line: None or [indent level or None, code, comment]
-        self._blocks = []       # open blocks: [kind, has_body]
-        self._text_parts = []   # pending output: ('text', str) and ('code', python expression)
+        # per template line: None or [indent level or None, code, comment]
+        self._lines: list[list[Any] | None] = []
+        self._blocks: list[list[Any]] = []  # open blocks: [kind, has_body]
+        # pending output: ('text', str) and ('code', python expression)
+        self._text_parts: list[tuple[str, str]] = []
         self._text_line = 0     # template line the pending output statement goes on
         self._open_brackets = 0  # bracket depth of the Python logical line in progress
         self._line_continues = False  # the last code line left its logical line open
         self._next_line_continues = False  # the same for the code line being written
         self._fstring_fields = 0  # inline expressions written as f-string fields so far
-        self._code = None
+        self._code: str | None = None
 
-    def get_syntax(self):
+    def get_syntax(self) -> str:
         """The syntax tokens as one space-separated string."""
         return self._syntax
 
-    def set_syntax(self, syntax):
+    def set_syntax(self, syntax: str) -> None:
         """Use the five space-separated ``syntax`` tokens (block start, block end,
         line start, inline start, inline end).
 
@@ -6648,7 +7022,7 @@ class StplParser(object):
 
     syntax = property(get_syntax, set_syntax, doc='The syntax tokens (see :meth:`set_syntax`).')
 
-    def translate(self):
+    def translate(self) -> str:
         """Return the Python source of the template (computed once).
 
         Line *n* of the result holds the code of template line *n*. Unclosed
@@ -6849,7 +7223,7 @@ class StplParser(object):
                 pos = _string_end(line, pos, match.group())
 
     @staticmethod
-    def process_inline(chunk):
+    def process_inline(chunk: str) -> str:
         """The Python expression that prints inline code ``chunk`` (the text
         between ``{{`` and ``}}``, stripped): ``_str(expr)`` for ``!expr``,
         else ``_escape(expr)``."""
@@ -6857,14 +7231,14 @@ class StplParser(object):
             return '_str(%s)' % chunk[1:]
         return '_escape(%s)' % chunk
 
-    def flush_text(self):
+    def flush_text(self) -> None:
         """Write the queued text and inline expressions as one output statement
         on the line of the last of them (see :meth:`_output_statement`)."""
         parts = self._text_parts
         if not parts:
             return
         self._text_parts = []
-        merged = []
+        merged: list[tuple[str, str]] = []
         for code, group in itertools.groupby(parts, key=lambda part: part[0] == 'code'):
             if code:
                 merged.extend(group)
@@ -6904,7 +7278,7 @@ class StplParser(object):
 
     # Code -------------------------------------------------------------------
 
-    def read_code(self, pysource, multiline):
+    def read_code(self, pysource: str, multiline: bool) -> None:
         """Read Python code at :attr:`offset` of ``pysource`` and write it out: the
         rest of a ``%`` line (``multiline`` false) or a ``<% %>`` block up to the
         block end token that ends a line (``multiline`` true; a block never
@@ -6981,7 +7355,7 @@ class StplParser(object):
         """Remember whether the next code line continues this Python statement."""
         self._next_line_continues = backslash or self._open_brackets > 0
 
-    def write_code(self, line, comment=''):
+    def write_code(self, line: str, comment: str = '') -> None:
         """Write one line of template Python code (``line`` without its comment,
         ``comment`` with its ``#``) at the current indentation.
 
@@ -7103,7 +7477,9 @@ class Jinja2Template(BaseTemplate):
     Jinja2 environment; other settings go to ``jinja2.Environment``.
     """
 
-    def prepare(self, filters=None, tests=None, globals={}, **kwargs):  # noqa: B006  (0.13 API; read only)
+    def prepare(self, filters: Mapping[str, Callable[..., Any]] | None = None,
+                tests: Mapping[str, Callable[..., Any]] | None = None,
+                globals: Mapping[str, Any] = {}, **kwargs: Any) -> None:  # noqa: B006  (0.13 API; read only)
         """Create the Jinja2 environment and load the template.
 
         :raises ImportError: Jinja2 is not installed (the message says so).
@@ -7121,7 +7497,7 @@ class Jinja2Template(BaseTemplate):
         else:
             self.tpl = self.env.get_template(self.name)
 
-    def render(self, *args, **kwargs):
+    def render(self, *args: Mapping[str, Any], **kwargs: Any) -> str:
         """Render with :attr:`BaseTemplate.defaults`, ``kwargs`` and the dicts ``args``
         (which win, as in Bottle 0.13)."""
         variables = dict(self.defaults)
@@ -7130,7 +7506,7 @@ class Jinja2Template(BaseTemplate):
             variables.update(mapping)
         return self.tpl.render(**variables)
 
-    def loader(self, name):
+    def loader(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
         """Jinja2 loader function: ``(source, filename, uptodate)`` of template
         ``name`` found on the lookup path, or None (Jinja2 then raises
         ``TemplateNotFound``)."""
@@ -7140,7 +7516,7 @@ class Jinja2Template(BaseTemplate):
         source = _read_template_file(filename, self.encoding)
         mtime = os.path.getmtime(filename)
 
-        def uptodate():
+        def uptodate() -> bool:
             try:
                 return os.path.getmtime(filename) == mtime
             except OSError:
@@ -7153,7 +7529,7 @@ class MakoTemplate(BaseTemplate):
     find files on the same lookup path. Settings go to ``mako.template.Template``
     and ``mako.lookup.TemplateLookup``."""
 
-    def prepare(self, **options):
+    def prepare(self, **options: Any) -> None:
         """Compile the Mako template.
 
         :raises ImportError: Mako is not installed (the message says so).
@@ -7168,7 +7544,7 @@ class MakoTemplate(BaseTemplate):
             self.tpl = mako_template.Template(uri=self.name, filename=self.filename,
                                               lookup=lookup, **options)
 
-    def render(self, *args, **kwargs):
+    def render(self, *args: Mapping[str, Any], **kwargs: Any) -> str:
         """Render with :attr:`BaseTemplate.defaults`, ``kwargs`` and the dicts ``args``
         (which win, as in Bottle 0.13)."""
         variables = dict(self.defaults)
@@ -7182,7 +7558,7 @@ class CheetahTemplate(BaseTemplate):
     """A Cheetah template (``pip install Cheetah3``). Settings go to
     ``Cheetah.Template.Template.compile``."""
 
-    def prepare(self, **options):
+    def prepare(self, **options: Any) -> None:
         """Compile the Cheetah template to a class (once; each render makes an instance).
 
         :raises ImportError: Cheetah3 is not installed (the message says so).
@@ -7193,7 +7569,7 @@ class CheetahTemplate(BaseTemplate):
             source = _read_template_file(self.filename, self.encoding)
         self.tpl = cheetah.Template.compile(source=source, **options)
 
-    def render(self, *args, **kwargs):
+    def render(self, *args: Mapping[str, Any], **kwargs: Any) -> str:
         """Render with :attr:`BaseTemplate.defaults`, ``kwargs`` and the dicts ``args``
         (which win, as in Bottle 0.13)."""
         variables = dict(self.defaults)
@@ -7205,7 +7581,7 @@ class CheetahTemplate(BaseTemplate):
 
 # template() and view() ------------------------------------------------------
 
-def template(*args, **kwargs):
+def template(*args: Any, **kwargs: Any) -> str:
     """Render a template and return the text.
 
     ``template(name_or_source, *dicts, **variables)``: a first argument with a
@@ -7242,7 +7618,8 @@ def template(*args, **kwargs):
     return compiled.render(kwargs)
 
 
-def _compile_template(adapter, source_or_name, lookup, settings):
+def _compile_template(adapter: type[BaseTemplate], source_or_name: Any, lookup: Iterable[str],
+                      settings: dict[str, Any]) -> BaseTemplate:
     """Create the ``adapter`` template for :func:`template` (see there)."""
     if isinstance(source_or_name, bytes):
         source_or_name = source_or_name.decode('utf8')
@@ -7263,7 +7640,7 @@ cheetah_template = functools.partial(template, template_adapter=CheetahTemplate)
 jinja2_template = functools.partial(template, template_adapter=Jinja2Template)
 
 
-def view(tpl_name, **defaults):
+def view(tpl_name: str, **defaults: Any) -> Callable[[Callable[_P, Any]], Callable[_P, Any]]:
     """Decorator: render template ``tpl_name`` with the dict a callback returns.
 
     The callback's dict (or any mutable mapping) updates ``defaults`` and the
@@ -7272,9 +7649,9 @@ def view(tpl_name, **defaults):
     renders the template with ``defaults`` alone; any other result is returned
     unchanged.
     """
-    def decorator(func):
+    def decorator(func: Callable[_P, Any]) -> Callable[_P, Any]:
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> Any:
             result = func(*args, **kwargs)
             if isinstance(result, (dict, DictMixin)):
                 variables = dict(defaults)
@@ -7340,7 +7717,8 @@ class TestClient(object):
     #: How many redirects ``follow_redirects=True`` follows before it gives up.
     max_redirects = 20
 
-    def __init__(self, app, base_url='http://localhost/', validate=False):
+    def __init__(self, app: _WSGIApplication, base_url: str = 'http://localhost/',
+                 validate: bool = False) -> None:
         from urllib.parse import urlsplit
         parts = urlsplit(base_url)
         if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
@@ -7357,8 +7735,12 @@ class TestClient(object):
         self._origin = '%s://%s' % (parts.scheme, _url_netloc(parts))
         self._mount_path = _quote_url_part(parts.path.rstrip('/'), _URL_PATH_SAFE)
 
-    def request(self, method, path, params=None, data=None, json=None, files=None,
-                headers=None, cookies=None, auth=None, follow_redirects=False, environ=None):
+    def request(self, method: str, path: str,
+                params: str | Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None,
+                data: Any = None, json: Any = None, files: Any = None,
+                headers: _Headers | None = None, cookies: _Headers | None = None,
+                auth: tuple[str, str] | None = None, follow_redirects: bool = False,
+                environ: Mapping[str, Any] | None = None) -> TestResponse:
         """Send one request to the application and return its :class:`TestResponse`.
 
         :param method: the HTTP method (upper-cased).
@@ -7404,38 +7786,38 @@ class TestClient(object):
         if auth is not None:
             outgoing.headers.append(('Authorization', _basic_authorization(auth)))
         answer = self._send(outgoing, cookies, environ)
-        history = []
+        history: list[TestResponse] = []
         while follow_redirects and _is_redirect(answer):
             history.append(answer)
             if len(history) > self.max_redirects:
                 raise RuntimeError('Gave up after %d redirects (a redirect loop?): %s' % (
-                    self.max_redirects, ' -> '.join(r.request.url for r in history)))
+                    self.max_redirects, ' -> '.join(r.request.url for r in history)))  # type: ignore[union-attr]  # sent
             outgoing = outgoing.redirected(answer)
             answer = self._send(outgoing, cookies, environ)
         answer.history = history
         return answer
 
-    def get(self, path, **options):
+    def get(self, path: str, **options: Any) -> TestResponse:
         """Send a GET request; see :meth:`request` for the options."""
         return self.request('GET', path, **options)
 
-    def post(self, path, **options):
+    def post(self, path: str, **options: Any) -> TestResponse:
         """Send a POST request; see :meth:`request` for the options."""
         return self.request('POST', path, **options)
 
-    def put(self, path, **options):
+    def put(self, path: str, **options: Any) -> TestResponse:
         """Send a PUT request; see :meth:`request` for the options."""
         return self.request('PUT', path, **options)
 
-    def patch(self, path, **options):
+    def patch(self, path: str, **options: Any) -> TestResponse:
         """Send a PATCH request; see :meth:`request` for the options."""
         return self.request('PATCH', path, **options)
 
-    def delete(self, path, **options):
+    def delete(self, path: str, **options: Any) -> TestResponse:
         """Send a DELETE request; see :meth:`request` for the options."""
         return self.request('DELETE', path, **options)
 
-    def head(self, path, **options):
+    def head(self, path: str, **options: Any) -> TestResponse:
         """Send a HEAD request; see :meth:`request` for the options.
 
         The body is kept as the application sent it (a server would drop it),
@@ -7443,14 +7825,14 @@ class TestClient(object):
         """
         return self.request('HEAD', path, **options)
 
-    def options(self, path, **options):
+    def options(self, path: str, **options: Any) -> TestResponse:
         """Send an OPTIONS request; see :meth:`request` for the options."""
         return self.request('OPTIONS', path, **options)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s for %r at %s>' % (type(self).__name__, self.app, self.base_url)
 
-    def _absolute_url(self, path, params):
+    def _absolute_url(self, path: str, params: Any) -> str:
         """Return the percent-encoded absolute URL for ``path`` plus ``params``."""
         from urllib.parse import urlsplit
         if path.startswith('/'):
@@ -7467,7 +7849,8 @@ class TestClient(object):
         query = '&'.join(part for part in (query, _encode_query(params)) if part)
         return _compose_url(origin, url_path, query)
 
-    def _send(self, outgoing, extra_cookies, extra_environ):
+    def _send(self, outgoing: _OutgoingRequest, extra_cookies: dict[str, Any] | None,
+              extra_environ: Mapping[str, Any] | None) -> TestResponse:
         """Call the application with one request; store the cookies it sets."""
         from urllib.parse import urlsplit
         environ = self._build_environ(outgoing, extra_cookies, extra_environ)
@@ -7484,7 +7867,8 @@ class TestClient(object):
                 self.cookies._store_set_cookie(value, url.hostname, url.path or '/')
         return answer
 
-    def _build_environ(self, outgoing, extra_cookies, extra_environ):
+    def _build_environ(self, outgoing: _OutgoingRequest, extra_cookies: dict[str, Any] | None,
+                       extra_environ: Mapping[str, Any] | None) -> _Environ:
         """Return the PEP 3333 environ for an :class:`_OutgoingRequest`."""
         from urllib.parse import urlsplit
         url = urlsplit(outgoing.url)
@@ -7520,7 +7904,7 @@ class TestClient(object):
         environ.update(extra_environ or {})
         return environ
 
-    def _split_mount_path(self, url_path):
+    def _split_mount_path(self, url_path: str) -> tuple[str, str]:
         """Return SCRIPT_NAME and PATH_INFO for a URL path, percent-decoded native strings."""
         from urllib.parse import unquote_to_bytes
         path = unquote_to_bytes(url_path)
@@ -7543,7 +7927,8 @@ class TestResponse(object):
 
     __test__ = False  # not a test class for pytest, even when imported into a test module
 
-    def __init__(self, status_line, headerlist, body, request=None):
+    def __init__(self, status_line: str, headerlist: Iterable[tuple[str, str]], body: bytes,
+                 request: _SentRequest | None = None) -> None:
         code = status_line.split(None, 1)[0] if status_line else ''
         if not (len(code) == 3 and code.isdigit()):
             raise ValueError('The application sent an invalid status line: %r' % (status_line,))
@@ -7566,10 +7951,10 @@ class TestResponse(object):
         #: percent-encoded) and ``environ`` (as the application left it).
         self.request = request
         #: The redirect responses followed on the way to this one, oldest first.
-        self.history = []
+        self.history: list[TestResponse] = []
 
     @property
-    def charset(self):
+    def charset(self) -> str:
         """The charset parameter of the Content-Type header, or ``'utf-8'``."""
         for parameter in self.headers.get('Content-Type', '').split(';')[1:]:
             name, _, value = parameter.partition('=')
@@ -7578,7 +7963,7 @@ class TestResponse(object):
         return 'utf-8'
 
     @property
-    def text(self):
+    def text(self) -> str:
         """The body decoded with :attr:`charset`.
 
         :raises UnicodeDecodeError: if the body is not in that charset.
@@ -7586,7 +7971,7 @@ class TestResponse(object):
         """
         return self.body.decode(self.charset)
 
-    def json(self):
+    def json(self) -> Any:
         """Return the body parsed as JSON.
 
         :raises ValueError: naming the status, Content-Type and the start of the
@@ -7601,20 +7986,20 @@ class TestResponse(object):
                 self.status_line, content_type, self.body[:80], error)) from None
 
     @property
-    def cookies(self):
+    def cookies(self) -> dict[str, str]:
         """The cookies this response sets: a dict of name -> value.
 
         Values are unquoted and decoded as ``request.cookies`` would read them;
         a cookie the response deletes is there too, usually with value ``''``.
         """
-        found = {}
+        found: dict[str, str] = {}
         for name, value in self.headerlist:
             parsed = _parse_set_cookie(value) if name.lower() == 'set-cookie' else None
             if parsed:
                 found[_latin1_to_unicode(parsed[0])] = _readable_cookie_value(parsed[1])
         return found
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s %s, %d bytes>' % (type(self).__name__, self.status_line, len(self.body))
 
 
@@ -7623,10 +8008,10 @@ class _SentRequest(object):
 
     __slots__ = ('method', 'url', 'environ')
 
-    def __init__(self, method, url, environ):
+    def __init__(self, method: str, url: str, environ: _Environ) -> None:
         self.method, self.url, self.environ = method, url, environ
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s %s>' % (self.method, self.url)
 
 
@@ -7635,14 +8020,15 @@ class _OutgoingRequest(object):
 
     __slots__ = ('method', 'url', 'headers', 'body', 'content_type')
 
-    def __init__(self, method, url, headers, body, content_type):
+    def __init__(self, method: str, url: str, headers: list[tuple[str, Any]], body: bytes | None,
+                 content_type: str | None) -> None:
         self.method = method
         self.url = url                      # absolute, percent-encoded
         self.headers = headers              # (name, value) pairs given by the caller
         self.body = body                    # bytes or None
         self.content_type = content_type    # of the encoded body, or None
 
-    def redirected(self, answer):
+    def redirected(self, answer: TestResponse) -> _OutgoingRequest:
         """Return the request that follows the redirect ``answer`` (RFC 9110 15.4)."""
         from urllib.parse import urljoin, urlsplit
         target = urlsplit(urljoin(self.url, answer.headers['Location']))
@@ -7664,12 +8050,13 @@ class _WSGICallRecorder(object):
 
     __slots__ = ('status_line', 'headerlist', 'chunks')
 
-    def __init__(self):
-        self.status_line = None
-        self.headerlist = None
-        self.chunks = []  # non-empty body chunks; once there is one, the headers count as sent
+    def __init__(self) -> None:
+        self.status_line: str | None = None
+        self.headerlist: list[tuple[str, str]] | None = None
+        self.chunks: list[bytes] = []  # non-empty body chunks; once there is one, headers sent
 
-    def start_response(self, status, headers, exc_info=None):
+    def start_response(self, status: str, headers: Iterable[tuple[str, str]], exc_info: Any = None
+                       ) -> Callable[[bytes], None]:
         """Record status and headers; return :meth:`write`.
 
         With ``exc_info`` an error page replaces what was started, unless the
@@ -7684,11 +8071,11 @@ class _WSGICallRecorder(object):
         self.status_line, self.headerlist = status, list(headers)
         return self.write
 
-    def write(self, data):
+    def write(self, data: bytes) -> None:
         """The legacy ``write`` callable: add ``data`` to the body."""
         self.add_chunk(data)
 
-    def add_chunk(self, data):
+    def add_chunk(self, data: Any) -> None:
         """Add one piece of the body; it must be bytes, and come after start_response()."""
         if not isinstance(data, bytes):
             raise RuntimeError('The application sent a body chunk of type %s, WSGI requires'
@@ -7699,12 +8086,12 @@ class _WSGICallRecorder(object):
             self.chunks.append(data)
 
 
-def _is_redirect(answer):
+def _is_redirect(answer: TestResponse) -> bool:
     """True if ``answer`` is a redirect that ``follow_redirects`` follows (it has a Location)."""
     return answer.status in _REDIRECT_CODES and 'Location' in answer.headers
 
 
-def _call_wsgi_application(app, environ):
+def _call_wsgi_application(app: _WSGIApplication, environ: _Environ):
     """Call ``app`` like a server: consume and close its body iterable.
 
     Returns ``(status_line, headerlist, body_bytes)``; the application's own
@@ -7733,19 +8120,19 @@ def _url_netloc(parts):
     return host if parts.port is None else '%s:%d' % (host, parts.port)
 
 
-def _quote_url_part(text, safe):
+def _quote_url_part(text: str, safe: str) -> str:
     """Percent-encode what may not appear in a URL; keep reserved characters and escapes."""
     from urllib.parse import quote
     return quote(text, safe=safe)
 
 
-def _compose_url(origin, path, query):
+def _compose_url(origin: str, path: str, query: str) -> str:
     """Join origin, path and query into a percent-encoded absolute URL."""
     url = origin + _quote_url_part(path, _URL_PATH_SAFE)
     return url + '?' + _quote_url_part(query, _URL_QUERY_SAFE) if query else url
 
 
-def _encode_query(params):
+def _encode_query(params: Any) -> str:
     """Return ``params`` (None, a query string, a dict or a list of pairs) as a query string."""
     if params is None or isinstance(params, str):
         return params or ''
@@ -7760,7 +8147,7 @@ def _pairs_of(items, keyword, several=(list,)):
     its name. Raises TypeError naming ``keyword`` for anything else.
     """
     if isinstance(items, dict):
-        pairs = []
+        pairs: list[tuple[Any, Any]] = []
         for name, value in items.items():
             if isinstance(value, several):
                 pairs.extend((name, item) for item in value)
@@ -7774,14 +8161,14 @@ def _pairs_of(items, keyword, several=(list,)):
                     % (keyword, items))
 
 
-def _native_string(value):
+def _native_string(value: Any) -> str:
     """Return a header or cookie value as a PEP 3333 native string (UTF-8 bytes as latin-1)."""
     if isinstance(value, bytes):
         return value.decode('latin1')
     return str(value).encode('utf8').decode('latin1')
 
 
-def _add_headers_to_environ(environ, headers):
+def _add_headers_to_environ(environ: _Environ, headers: Iterable[tuple[str, Any]]) -> None:
     """Store request headers under their CGI keys (``Content-Type`` -> ``CONTENT_TYPE``,
     ``X-Id`` -> ``HTTP_X_ID``); repeated headers are joined as a server would."""
     for name, value in headers:
@@ -7795,7 +8182,7 @@ def _add_headers_to_environ(environ, headers):
             environ[key] = value
 
 
-def _basic_authorization(auth):
+def _basic_authorization(auth: Any) -> str:
     """Return the Authorization header value for a ``(user, password)`` pair (RFC 7617)."""
     import base64
     if not (isinstance(auth, (tuple, list)) and len(auth) == 2):
@@ -7804,7 +8191,8 @@ def _basic_authorization(auth):
     return 'Basic ' + base64.b64encode(credentials).decode('ascii')
 
 
-def _encode_request_body(data, json_value, files):
+def _encode_request_body(data: Any, json_value: Any, files: Any
+                         ) -> tuple[bytes | None, str | None]:
     """Return ``(body, content_type)`` for the body keywords of :meth:`TestClient.request`.
 
     Both are None when no body is given; the content type is None for a raw body.
@@ -7829,7 +8217,7 @@ def _encode_request_body(data, json_value, files):
     return form.encode('ascii'), 'application/x-www-form-urlencoded'
 
 
-def _content_bytes(content, keyword):
+def _content_bytes(content: Any, keyword: str) -> bytes:
     """Return bytes, str (as UTF-8) or what a file object reads, as bytes."""
     if hasattr(content, 'read'):
         content = content.read()
@@ -7841,14 +8229,16 @@ def _content_bytes(content, keyword):
                     % (keyword, type(content).__name__))
 
 
-def _encode_multipart(fields, files):
+def _encode_multipart(fields: Iterable[tuple[Any, Any]], files: Iterable[tuple[Any, Any]]
+                      ) -> tuple[bytes, str]:
     """Encode form fields and files as a ``multipart/form-data`` body (RFC 7578).
 
     Returns ``(body, content_type)``; the boundary is random and checked not to
     occur in any part.
     """
-    parts = [(_form_data_disposition(name), None, _content_bytes(_field_text(value), 'data'))
-             for name, value in fields]
+    parts: list[tuple[str, str | None, bytes]] = [
+        (_form_data_disposition(name), None, _content_bytes(_field_text(value), 'data'))
+        for name, value in fields]
     parts.extend(_multipart_file_part(name, spec) for name, spec in files)
     boundary = _new_multipart_boundary([content for _, _, content in parts])
     chunks = []
@@ -7861,12 +8251,12 @@ def _encode_multipart(fields, files):
     return b''.join(chunks), 'multipart/form-data; boundary=' + boundary.decode('ascii')
 
 
-def _field_text(value):
+def _field_text(value: Any) -> str | bytes | bytearray:
     """A form field value as bytes or str (numbers and the like become str)."""
     return value if isinstance(value, (str, bytes, bytearray)) else str(value)
 
 
-def _multipart_file_part(name, spec):
+def _multipart_file_part(name: Any, spec: Any) -> tuple[str, str, bytes]:
     """Return ``(disposition, content_type, content)`` for one entry of ``files=``."""
     if isinstance(spec, tuple):
         if len(spec) not in (2, 3):
@@ -7884,9 +8274,9 @@ def _multipart_file_part(name, spec):
             _content_bytes(content, 'files'))
 
 
-def _form_data_disposition(name, filename=None):
+def _form_data_disposition(name: Any, filename: Any = None) -> str:
     """The Content-Disposition value of a form-data part, names escaped as browsers do."""
-    def quoted(text):
+    def quoted(text: Any) -> str:
         text = text.decode('utf8') if isinstance(text, bytes) else str(text)
         return '"%s"' % text.replace('"', '%22').replace('\r', '%0D').replace('\n', '%0A')
     disposition = 'form-data; name=' + quoted(name)
@@ -7895,7 +8285,7 @@ def _form_data_disposition(name, filename=None):
     return disposition
 
 
-def _new_multipart_boundary(contents):
+def _new_multipart_boundary(contents: Sequence[bytes]) -> bytes:
     """Return a random boundary (bytes) that none of ``contents`` contains."""
     while True:
         boundary = b'TestClientBoundary' + os.urandom(12).hex().encode('ascii')
@@ -7920,7 +8310,7 @@ class _StoredCookie(object):
         self.expires = expires  # seconds since the epoch, or None for a session cookie
         self.order = order      # creation order, which breaks ties in the Cookie header
 
-    def goes_to(self, scheme, host, path):
+    def goes_to(self, scheme: str, host: str, path: str) -> bool:
         """True if this cookie belongs in a request to ``scheme://host/path``."""
         if self.secure and scheme != 'https':
             return False
@@ -7928,13 +8318,13 @@ class _StoredCookie(object):
             return False
         return _domain_matches(host, self.domain) and _cookie_path_matches(path, self.path)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<cookie %s=%s domain=%s%s path=%s%s expires=%s>' % (
             self.name, self.value, '' if self.host_only else '.', self.domain, self.path,
             ' secure' if self.secure else '', self.expires)
 
 
-class _CookieJar(DictMixin):
+class _CookieJar(DictMixin[str, str]):
     """The cookies of a :class:`TestClient`, kept across requests as a browser does.
 
     A ``Set-Cookie`` answer stores a cookie, replaces the one with the same
@@ -7956,13 +8346,14 @@ class _CookieJar(DictMixin):
         it to test expiry without waiting.
     """
 
-    def __init__(self, default_domain, clock=time.time):
+    def __init__(self, default_domain: str, clock: Callable[[], float] = time.time) -> None:
         self.default_domain = default_domain.lower()
         self.clock = clock
-        self._cookies = {}  # (domain, path, name) -> _StoredCookie
+        self._cookies: dict[tuple[str, str, str], _StoredCookie] = {}  # (domain, path, name)
         self._creation_counter = itertools.count()
 
-    def set(self, name, value, domain=None, path='/', secure=False, max_age=None):
+    def set(self, name: str, value: Any, domain: str | None = None, path: str = '/',
+            secure: bool = False, max_age: float | None = None) -> None:
         """Store a cookie as if the application had set it.
 
         :param domain: None for a host-only cookie of the client's host, else a
@@ -7973,44 +8364,44 @@ class _CookieJar(DictMixin):
         """
         expires = None if max_age is None else self.clock() + max_age
         host_only = domain is None
-        domain = self.default_domain if host_only else domain.lstrip('.').lower()
+        domain = self.default_domain if host_only else domain.lstrip('.').lower()  # type: ignore[union-attr]  # not None
         self._put(_StoredCookie(name, _native_string(value), domain, host_only, path, secure,
                                 expires, None))
 
-    def clear(self):
+    def clear(self) -> None:
         """Forget every cookie."""
         self._cookies.clear()
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> str:
         for cookie in reversed(self._live_cookies()):
             if cookie.name == name:
                 return _readable_cookie_value(cookie.value)
         raise KeyError(name)
 
-    def __setitem__(self, name, value):
+    def __setitem__(self, name: str, value: Any) -> None:
         self.set(name, value)
 
-    def __delitem__(self, name):
+    def __delitem__(self, name: str) -> None:
         keys = [key for key, cookie in self._cookies.items() if cookie.name == name]
         if not keys:
             raise KeyError(name)
         for key in keys:
             del self._cookies[key]
 
-    def __iter__(self):
-        names = []
+    def __iter__(self) -> Iterator[str]:
+        names: list[str] = []
         for cookie in self._live_cookies():
             if cookie.name not in names:
                 names.append(cookie.name)
         return iter(names)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(set(cookie.name for cookie in self._live_cookies()))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '<%s %r>' % (type(self).__name__, self._live_cookies())
 
-    def _live_cookies(self):
+    def _live_cookies(self) -> list[_StoredCookie]:
         """Drop expired cookies; return the others, oldest first."""
         now = self.clock()
         for key, cookie in list(self._cookies.items()):
@@ -8018,7 +8409,7 @@ class _CookieJar(DictMixin):
                 del self._cookies[key]
         return sorted(self._cookies.values(), key=lambda cookie: cookie.order)
 
-    def _put(self, cookie):
+    def _put(self, cookie: _StoredCookie) -> None:
         """Store ``cookie`` (keeping the creation order of one it replaces), or,
         if it has expired already, delete the one it would replace."""
         key = (cookie.domain, cookie.path, cookie.name)
@@ -8061,7 +8452,7 @@ class _CookieJar(DictMixin):
         return '; '.join('%s=%s' % pair for pair in pairs).encode('latin1')
 
 
-def _parse_set_cookie(header_value):
+def _parse_set_cookie(header_value: str) -> tuple[str, str, dict[str, str]] | None:
     """Split a Set-Cookie header value (RFC 6265 5.2) into ``(name, value, attributes)``.
 
     Attribute names are lower-cased; the value keeps its quotes. Returns None
@@ -8073,7 +8464,7 @@ def _parse_set_cookie(header_value):
     name, value = name.strip(), value.strip()
     if not separator or not name:
         return None
-    attributes = {}
+    attributes: dict[str, str] = {}
     for item in rest.split(';'):
         key, _, attribute_value = item.partition('=')
         key = key.strip().lower()
@@ -8082,7 +8473,7 @@ def _parse_set_cookie(header_value):
     return name, value, attributes
 
 
-def _cookie_expiry(attributes, now):
+def _cookie_expiry(attributes: Mapping[str, str], now: float) -> float | None:
     """Seconds since the epoch when a cookie expires, or None for a session cookie.
 
     ``Max-Age`` wins over ``Expires``; a Max-Age of zero or less means "already".
@@ -8100,14 +8491,14 @@ def _cookie_expiry(attributes, now):
     return None
 
 
-def _default_cookie_path(request_path):
+def _default_cookie_path(request_path: str) -> str:
     """The path of a cookie set without one: the URL path up to its last slash (RFC 6265 5.1.4)."""
     if not request_path.startswith('/') or request_path.count('/') == 1:
         return '/'
     return request_path[:request_path.rindex('/')]
 
 
-def _cookie_path_matches(request_path, cookie_path):
+def _cookie_path_matches(request_path: str, cookie_path: str) -> bool:
     """True if a cookie with ``cookie_path`` goes to ``request_path`` (RFC 6265 5.1.4)."""
     if request_path == cookie_path:
         return True
@@ -8115,7 +8506,7 @@ def _cookie_path_matches(request_path, cookie_path):
         cookie_path.endswith('/') or request_path[len(cookie_path)] == '/')
 
 
-def _domain_matches(host, domain):
+def _domain_matches(host: str, domain: str) -> bool:
     """True if ``host`` is ``domain`` or a subdomain of it (never for IP addresses)."""
     if host == domain:
         return True
@@ -8123,7 +8514,7 @@ def _domain_matches(host, domain):
     return host.endswith('.' + domain) and not is_ip_address
 
 
-def _readable_cookie_value(native_value):
+def _readable_cookie_value(native_value: str) -> str:
     """A cookie value as sent (native string, maybe quoted) as ``request.cookies`` reads it."""
     value = _latin1_to_unicode(native_value)
     if len(value) >= 2 and value[0] == value[-1] == '"':
@@ -8137,7 +8528,8 @@ def _readable_cookie_value(native_value):
 # stack, and the bottle.ext namespace for extension packages.
 
 #: Debug mode (see :func:`debug`): tracebacks on error pages, no template cache.
-DEBUG = False
+#: ``'strict'`` also turns deprecation warnings into errors.
+DEBUG: bool | str = False
 #: While true, :func:`run` does nothing: :func:`load_app` sets it while it imports.
 NORUN = False
 
@@ -8204,7 +8596,7 @@ pre {background: #f4f4f4; border: 1px solid #ddd; padding: .5em; overflow: auto;
 _DEFAULT_ERROR_PAGE_TEMPLATE = ERROR_PAGE_TEMPLATE
 
 
-def _repr_or_placeholder(obj):
+def _repr_or_placeholder(obj: object) -> str:
     """``repr(obj)``, or a placeholder if that fails."""
     try:
         return repr(obj)
@@ -8218,7 +8610,7 @@ _ERROR_PAGE_HEAD = ERROR_PAGE_TEMPLATE.split('%if DEBUG and e.exception:', 1)[0]
 _ERROR_PAGE_PIECES = re.split(r'\{\{(e\.status|request\.path|e\.body)\}\}', _ERROR_PAGE_HEAD)
 
 
-def _render_default_error_page(error, debug_mode):
+def _render_default_error_page(error: HTTPError, debug_mode: bool | str) -> bytes:
     """Render ERROR_PAGE_TEMPLATE for ``error`` without the template engine (fast path).
 
     Gives the same bytes as rendering the template (a test holds it to that).
@@ -8259,7 +8651,7 @@ app.push()
 class _ImportRedirect(object):
     """A meta-path importer that makes ``bottle.ext.NAME`` import the package ``bottle_NAME``."""
 
-    def __init__(self, name, impmask):
+    def __init__(self, name: str, impmask: str) -> None:
         self.name = name
         self.impmask = impmask
         self.module = sys.modules.setdefault(name, type(sys)(name))
@@ -8267,13 +8659,13 @@ class _ImportRedirect(object):
                                      '__loader__': self, '__package__': name})
         sys.meta_path.append(self)
 
-    def find_spec(self, fullname, path, target=None):
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
         if fullname.rpartition('.')[0] != self.name:
             return None
         from importlib.machinery import ModuleSpec
-        return ModuleSpec(fullname, self)
+        return ModuleSpec(fullname, self)  # type: ignore[arg-type]  # a loader by its methods
 
-    def create_module(self, spec):
+    def create_module(self, spec: Any) -> ModuleType:
         fullname = spec.name
         module_name = fullname.rpartition('.')[2]
         real_name = self.impmask % module_name
@@ -8282,7 +8674,7 @@ class _ImportRedirect(object):
         setattr(self.module, module_name, module)
         return module
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         pass
 
 
@@ -8316,7 +8708,7 @@ class _CommandLineError(Exception):
     """A mistake on the command line: the message is shown, the exit status is 2."""
 
 
-def _cli_parse(args):
+def _cli_parse(args: list[str]) -> tuple[Any, Any]:
     """Parse the command line ``args`` (``args[0]`` is the program); returns
     ``(options, parser)``."""
     from argparse import ArgumentParser, RawDescriptionHelpFormatter
@@ -8345,11 +8737,12 @@ def _cli_parse(args):
     return parser.parse_args(args[1:]), parser
 
 
-def _parse_bind_address(address):
+def _parse_bind_address(address: str | None) -> tuple[str, int]:
     """Split ``host[:port]`` (``[v6::addr]:port`` for IPv6) into host and port (default 8080).
 
     :raises ValueError: a malformed address or port.
     """
+    port: int | str  # text until it is checked
     host, port = address or 'localhost', 8080
     if host.startswith('['):
         closing = host.find(']')
@@ -8368,7 +8761,7 @@ def _parse_bind_address(address):
     return host, int(port)
 
 
-def _cli_option_value(text):
+def _cli_option_value(text: str) -> bool | int | str:
     """A ``-o``/``-C`` value as Python: ints and booleans are converted, the rest is text."""
     lowered = text.strip().lower()
     if lowered in ('true', 'false'):
@@ -8384,9 +8777,9 @@ _RUN_ARGUMENTS = frozenset(('app', 'server', 'host', 'port', 'interval', 'reload
                             'plugins', 'debug', 'config'))
 
 
-def _cli_server_options(items):
+def _cli_server_options(items: Iterable[str] | None) -> dict[str, Any]:
     """The ``-o NAME=VALUE`` options as a dict for the server adapter."""
-    options = {}
+    options: dict[str, Any] = {}
     for item in items or ():
         name, equals, value = item.partition('=')
         name = name.strip()
@@ -8399,7 +8792,7 @@ def _cli_server_options(items):
     return options
 
 
-def _cli_config(filenames, params):
+def _cli_config(filenames: Iterable[str] | None, params: Iterable[str] | None) -> ConfigDict:
     """A ConfigDict from ``--conf`` files (ini or .json) and ``--param`` values."""
     config = ConfigDict()
     for filename in filenames or ():
@@ -8425,7 +8818,7 @@ def _cli_config(filenames, params):
     return config
 
 
-def _user_traceback(error):
+def _user_traceback(error: BaseException) -> str:
     """The traceback of ``error`` without the frames of bottle and importlib above the
     user's code: it shows the file and line where the user's module failed."""
     import traceback
@@ -8439,7 +8832,7 @@ def _user_traceback(error):
     return ''.join(trace.format())
 
 
-def _cli_load_app(target):
+def _cli_load_app(target: str) -> Any:
     """Load the application named by ``target`` for the command line.
 
     :raises _CommandLineError: it cannot be loaded; the message holds the user's own
@@ -8462,7 +8855,7 @@ def _cli_load_app(target):
             target, type(failure).__name__, failure, _user_traceback(failure).rstrip())) from None
 
 
-def _cli_check_server(name):
+def _cli_check_server(name: str) -> None:
     """Refuse an unknown server name, or one whose package is not installed."""
     if name not in server_names and ':' not in name:
         raise _CommandLineError('Unknown server %r. Known names: %s'
@@ -8475,7 +8868,7 @@ def _cli_check_server(name):
             raise _CommandLineError('Server %r: %s' % (name, missing)) from None
 
 
-def _port_is_taken(host, port):
+def _port_is_taken(host: str, port: int) -> bool:
     """True if nothing may listen on ``host``:``port`` now (another server does)."""
     import errno
     import socket
@@ -8493,7 +8886,7 @@ def _port_is_taken(host, port):
     return False
 
 
-def _cli_check_port(host, port):
+def _cli_check_port(host: str, port: int) -> None:
     """Refuse a port another process listens on, suggesting a free one nearby."""
     if port and _port_is_taken(host, port):
         free = next((other for other in range(port + 1, min(port + 50, 65536))
@@ -8504,22 +8897,22 @@ def _cli_check_port(host, port):
                                 % (port, host, hint))
 
 
-def _callback_path(callback):
+def _callback_path(callback: Any) -> str:
     """``module:qualname`` of a route callback, for the route listing."""
     module = getattr(callback, '__module__', None) or '?'
     name = getattr(callback, '__qualname__', None) or getattr(callback, '__name__', None)
     return '%s:%s' % (module, name or type(callback).__name__)
 
 
-def _plugin_label(plugin):
+def _plugin_label(plugin: _Plugin) -> str:
     return getattr(plugin, 'name', None) or getattr(plugin, '__name__', None) or \
         type(plugin).__name__
 
 
-def _route_listing(app, prefix=''):
+def _route_listing(app: Bottle, prefix: str = '') -> list[dict[str, Any]]:
     """The routes of ``app`` and of the Bottle apps mounted on it (with their prefix),
     as dicts: method, rule, name, callback, plugins (and mount for a mounted WSGI app)."""
-    listing = []
+    listing: list[dict[str, Any]] = []
     for route in app.routes:
         target = route.config.get('mountpoint.target')  # route config flattens the dict
         if target is not None:
@@ -8540,7 +8933,7 @@ def _route_listing(app, prefix=''):
     return listing
 
 
-def _print_routes(app, as_json):
+def _print_routes(app: Bottle, as_json: bool) -> None:
     """Print the route listing of ``app``: a table, or JSON."""
     listing = _route_listing(app)
     if as_json:
@@ -8554,7 +8947,7 @@ def _print_routes(app, as_json):
         print('  '.join(cell.ljust(width) for cell, width in zip(row, widths)) + '  ' + row[4])
 
 
-def main():
+def main() -> None:
     """The command line interface (see ``python -m bottle --help``)."""
     args, parser = _cli_parse(sys.argv)
     if args.version:
@@ -8568,7 +8961,7 @@ def main():
         sys.exit(2)
 
 
-def _cli_main(args):
+def _cli_main(args: Any) -> None:
     """Do what the parsed command line ``args`` ask for (see :func:`main`)."""
     if not args.app:
         raise _CommandLineError('No application entry point specified.')

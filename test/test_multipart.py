@@ -332,6 +332,18 @@ def test_hostile_64k_content_type_parameter_list_parses_quickly():
                                           {'Content-Type': hostile_header(units)}), 200)
 
 
+def test_many_parts_with_blank_line_bodies_cost_linear_time():
+    # Each part's body is CRLFs only: a search for the LF-only end of its headers that ran to
+    # the end of the buffer made the cost parts x buffer (make fuzz, issue 14).
+    def many_parts(count):
+        return post(multipart(*[field('a', b'\r\n' * 500) for _ in range(count)]))
+
+    result = many_parts(900)
+    assert result.code == 200
+    assert len(json.loads(result.text)['forms']) == 900
+    assert_linear_cost(many_parts, 90)
+
+
 # (head, repeated unit, repeats for about 64 KiB, tail)
 @pytest.mark.parametrize('head, unit, repeats, tail', [
     ('', 'a="\\', 16000, ''),

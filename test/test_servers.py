@@ -554,6 +554,8 @@ def test_wsgiref_server_binds_ipv6_addresses():
 SERVER_SCRIPT = r'''
 import hashlib
 import importlib
+import os
+import signal
 import sys
 
 server_name, port, bottle_dir, token = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -585,6 +587,13 @@ def ping():
 @app.route('/hällo/<name>')
 def hello(name):
     return 'hällo %%s, q=%%s' %% (name, bottle.request.query.q)
+
+
+@app.route('/interrupt-me')
+def interrupt_me():
+    # Ctrl-C while this request's thread or greenlet runs, not the idle server's loop.
+    os.kill(os.getpid(), signal.SIGINT)
+    return 'interrupted'
 
 
 @app.post('/upload')
@@ -936,6 +945,37 @@ def server(request, server_script):
     running = start_on_free_port(attempt)
     try:
         yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize('name', ['gevent', 'eventlet'])
+def test_ctrl_c_while_a_greenlet_serves_a_request_stops_the_server(name, server_script):
+    # A KeyboardInterrupt raised in a connection's greenlet must reach the server's loop,
+    # not end that greenlet alone.
+    script, workdir = server_script
+
+    def attempt(port):
+        running = RunningServer(name, script, workdir, port)
+        try:
+            running.start()
+        except BaseException:
+            running.stop()
+            raise
+        return running
+    running = start_on_free_port(attempt)
+    try:
+        try:
+            running.get('/interrupt-me')
+        except (OSError, http.client.HTTPException):
+            pass  # the server may stop before it answers
+        try:
+            code = running.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail('%s kept running after Ctrl-C during a request:\n%s'
+                        % (name, running.stderr_text()))
+        assert code == 0, running.stderr_text()
+        assert 'Traceback' not in running.stderr_text()
     finally:
         running.stop()
 
