@@ -2644,7 +2644,10 @@ def _chunk_size(line: bytes) -> int:
             raise _chunked_body_error('a chunk-size line is longer than %d bytes'
                                       % _MAX_CHUNK_SIZE_LINE)
         raise _chunked_body_error('it ended before the last chunk')
-    size = line.split(b';', 1)[0].strip()
+    text = line[:-2] if line.endswith(b'\r\n') else line[:-1]
+    if b'\r' in text:  # a bare CR: proxies may split the line elsewhere (smuggling)
+        raise _chunked_body_error('a chunk-size line holds a bare CR')
+    size = text.split(b';', 1)[0].strip(b' \t')
     if not size or len(size) > 16 or size.strip(_HEX_DIGITS):
         raise _chunked_body_error('bad chunk size %r' % size[:20])
     return int(size, 16)
@@ -4656,8 +4659,8 @@ def _check_boundary(boundary: str | bytes) -> bytes:
     return boundary.encode('ascii')
 
 
-# Bytes that must not appear in a part's header line (tab is allowed).
-_HEADER_CONTROL_CHARACTERS = re.compile(rb'[\x00-\x08\x0a-\x1f\x7f]')
+# Bytes that must not appear in a part's header line (but for folding whitespace).
+_HEADER_CONTROL_CHARACTERS = re.compile(rb'[\x00-\x1f\x7f]')
 # A header name: an RFC 9110 token.
 _HEADER_NAME = re.compile(rb"[A-Za-z0-9!#$%&'*+\-.^_`|~]+\Z")
 
@@ -4882,7 +4885,9 @@ class _MultipartParser(object):
             line = line.rstrip(b'\r')
             if not line:
                 continue
-            if _HEADER_CONTROL_CHARACTERS.search(line):
+            # Tabs only around a value or folding a line: inside one it could not be
+            # kept as a header value.
+            if _HEADER_CONTROL_CHARACTERS.search(line.strip(b' \t')):
                 raise MultipartError('A header line of part #%d of the multipart body contains a '
                                      'control character: %r' % (number, line[:100]))
             if line[:1] in (b' ', b'\t') and headerlist:  # folded continuation line

@@ -1677,7 +1677,9 @@ def check_templates(env, source):
                               '%r: %s at %s' % (source, result['detail'], result['where']),
                               '%s at %s' % (result['detail'].split(':', 1)[0], result['where']))
     if result['outcome'] == 'ok':
-        if not result['same']:
+        # The per-render helpers (defined, get, include, ...) are new objects on every
+        # render, as in Bottle 0.13: output that shows one (its repr has an address) differs.
+        if not result['same'] and not re.search(r' at 0x[0-9a-f]+', result['output']):
             raise PropertyFailure('rendering twice gave different output', repr(source), 'same')
         plain = not re.search(r'[{}%<>\\\r]', source)
         if plain and result['output'] != source:

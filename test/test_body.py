@@ -65,8 +65,10 @@ def test_chunked_body_is_decoded():
     assert result.body == b'hello world'
 
 
-def test_chunked_body_with_extensions_and_trailers_is_decoded():
-    body = b'5;name=value\r\nhello\r\n0\r\nExpires: never\r\n\r\n'
+@pytest.mark.parametrize('size_line', [b'5;name=value\r\n', b'5 ; name=value\r\n', b'5\t\r\n',
+                                       b'5;name="a;b"\n'])
+def test_chunked_body_with_extensions_and_trailers_is_decoded(size_line):
+    body = size_line + b'hello\r\n0\r\nExpires: never\r\n\r\n'
     result = call(echo_app(), '/', 'POST', body=body, headers={'Transfer-Encoding': 'chunked'})
     assert result.body == b'hello'
 
@@ -114,7 +116,11 @@ def test_many_small_chunks_are_read_in_linear_work():
     (b'5\r\nhello\r\n', b'ended before the last chunk'),
     (b'-5\r\nhello\r\n0\r\n\r\n', b'bad chunk size'),
     (b'1' * 17 + b'\r\n', b'bad chunk size'),
-], ids=['not-hex', 'truncated-data', 'no-crlf', 'no-last-chunk', 'negative', 'too-many-digits'])
+    (b'0\r;\n\r\n', b'bare CR'),  # make fuzz (issue 14): was read as the last chunk
+    (b'5\r\r\nhello\r\n0\r\n\r\n', b'bare CR'),
+    (b'5\x0b\r\nhello\r\n0\r\n\r\n', b'bad chunk size'),
+], ids=['not-hex', 'truncated-data', 'no-crlf', 'no-last-chunk', 'negative', 'too-many-digits',
+        'bare-cr-before-extension', 'bare-cr-before-crlf', 'vertical-tab'])
 def test_malformed_chunked_body_is_400(body, why):
     result = call(echo_app(), '/', 'POST', body=body, headers={'Transfer-Encoding': 'chunked'})
     assert result.code == 400

@@ -555,6 +555,17 @@ def test_control_character_in_part_header_gives_400():
     assert 'control character' in result.text
 
 
+def test_tab_inside_a_part_header_value_gives_400_and_folding_tabs_still_work():
+    # make fuzz (issue 14): a tab inside a value gave 500 when the part's headers were stored
+    body = multipart(part([b'Content-Disposition: form-data; name="f"; filename="a\tb.txt"'],
+                          b'x'))
+    result = post(body)
+    assert result.code == 400
+    assert 'control character' in result.text
+    folded = multipart(part([b'Content-Disposition: form-data;\t', b'\tname="f"\t'], b'x'))
+    assert posted(folded)['forms'] == [['f', 'x']]
+
+
 def test_garbage_after_the_closing_boundary_gives_400():
     # differs from 0.13.4: it silently ignores anything after the closing boundary
     result = post(multipart(field('a', '1')) + b'garbage')
