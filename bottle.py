@@ -3822,25 +3822,10 @@ class HeaderDict(MultiDict[str, str]):
         """All values of header ``key`` (``[]`` if it has none)."""
         return MultiDict.getall(self, _hkey(key))
 
-    if TYPE_CHECKING:  # as MultiDict.get
-        @overload
-        def get(self, key: str, default: None = ..., index: int = ...) -> str | None: ...
-        @overload
-        def get(self, key: str, default: _D, index: int = ...) -> str | _D: ...
-        @overload
-        def get(self, key: str, default: None = ..., index: int = ..., *,
-                type: Callable[[str], _R]) -> _R | None: ...
-        @overload
-        def get(self, key: str, default: _D, index: int = ..., *,
-                type: Callable[[str], _R]) -> _R | _D: ...
-        @overload
-        def get(self, key: str, default: Any, index: int, type: Callable[[str], Any] | None
-                ) -> Any: ...
-
-    def get(self, key: str, default: Any = None, index: int = -1,
-            type: Callable[[str], Any] | None = None) -> Any:
-        """A value of header ``key``, or ``default`` (see :meth:`MultiDict.get`)."""
-        return MultiDict.get(self, _hkey(key), default, index, type)
+    if not TYPE_CHECKING:  # (type checkers see MultiDict's overloads of get)
+        def get(self, key, default=None, index=-1, type=None):
+            """A value of header ``key``, or ``default`` (see :meth:`MultiDict.get`)."""
+            return MultiDict.get(self, _hkey(key), default, index, type)
 
     def filter(self, names: Iterable[str]) -> None:
         """Remove every header named in ``names``."""
@@ -5599,7 +5584,9 @@ def _static_content_type(name, mimetype, charset):
     return mimetype
 
 
-def _static_file_headers(path, filename, stats, mimetype, download, charset, etag, headers):
+def _static_file_headers(path: str, filename: str, stats: os.stat_result, mimetype: str | bool,
+                         download: str | bool, charset: str, etag: str | bool | None,
+                         headers: Any) -> dict[str, Any]:
     """The response headers for a file, given :func:`static_file`'s arguments."""
     out: dict[str, Any] = {}
     own_name = filename.replace('\\', '/').rsplit('/', 1)[-1]
@@ -8145,7 +8132,7 @@ def _encode_query(params: Any) -> str:
     return urlencode(_pairs_of(params, 'params', several=(list, tuple)))
 
 
-def _pairs_of(items, keyword, several=(list,)):
+def _pairs_of(items: Any, keyword: str, several: Any = (list,)) -> list[tuple[Any, Any]]:
     """Return the (name, value) pairs of a dict or a list of pairs.
 
     A dict value of one of the ``several`` types stands for several values of
