@@ -5977,9 +5977,11 @@ class TwistedServer(ServerAdapter):
 
     def run(self, handler: _WSGIApplication) -> None:
         _require(*self.requires)
-        from twisted.internet import reactor
+        from twisted.internet import reactor as the_reactor
         from twisted.python.threadpool import ThreadPool
         from twisted.web import server, wsgi
+        # (Twisted types its reactor module as an interface: its calls do not type-check.)
+        reactor: Any = the_reactor
         thread_pool = ThreadPool()
         thread_pool.start()
         reactor.addSystemEventTrigger('after', 'shutdown', thread_pool.stop)

@@ -11,6 +11,7 @@ plain ``sphinx-build -W -n docs build/docs`` enforces them too:
   (``api.rst``), and so must the public members of its classes; a missing one
   is a warning (an error under ``-W``).
 """
+import __future__
 import builtins
 import os
 import re
@@ -187,14 +188,18 @@ def public_names(module=bottle):
     bottle.py imports for itself (``os``, ``re``, ...: a module object under its
     own name). Re-exported modules under another name (``bottle.ext``, and e.g.
     an ``httplib`` alias) are public. ``UTC`` is built on first access by the
-    module's ``__getattr__`` and so is added by hand.
+    module's ``__getattr__`` and so is added by hand. Not API either: the
+    ``from __future__ import annotations`` feature and ``TYPE_CHECKING``, the
+    flag that shows type checkers bottle.py's typing names.
     """
     names = set()
     for name in dir(module):
-        if name.startswith('_'):
+        if name.startswith('_') or name == 'TYPE_CHECKING':
             continue
         value = getattr(module, name)
         if isinstance(value, types.ModuleType) and value.__name__ == name:
+            continue
+        if isinstance(value, __future__._Feature):
             continue
         names.add(name)
     if hasattr(module, 'UTC'):
