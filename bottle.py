@@ -1868,6 +1868,28 @@ def _hval(value: Any) -> str:
 #: (RFC 3986 authority syntax: a '%' only as the start of a %XX escape).
 _VALID_HOST = re.compile(r"(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+"
                          r"|\[(?:[0-9A-Za-z:.\-_~]|%[0-9A-Fa-f]{2})+\])(?::[0-9]*)?\Z")
+_IP_FUTURE = re.compile(r"v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+\Z")
+
+
+def _is_valid_host(host: str) -> bool:
+    """Whether a Host value is an authority a URL can carry: the syntax of
+    :data:`_VALID_HOST`, and in brackets an IPv6 address or an IPvFuture literal
+    (what ``urllib.parse.urlsplit`` accepts, which would refuse a redirect's URL)."""
+    if not _VALID_HOST.match(host):
+        return False
+    if host[0] != '[':
+        return True
+    literal = host[1:host.index(']')]
+    if _IP_FUTURE.match(literal):
+        return True
+    import ipaddress  # only for bracketed hosts, which are rare
+    try:
+        ipaddress.IPv6Address(literal)
+    except ValueError:
+        return False
+    return True
+
+
 _VALID_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.\-]*\Z')
 #: A X-Forwarded-Prefix value: a path of URL characters.
 _VALID_PREFIX = re.compile(r"/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*\Z")
@@ -2309,7 +2331,7 @@ class BaseRequest(object):
         if not scheme or not _VALID_SCHEME.match(scheme):
             scheme = environ.get('wsgi.url_scheme', 'http')
         for host in (self._forwarded('HTTP_X_FORWARDED_HOST'), environ.get('HTTP_HOST')):
-            if host and _VALID_HOST.match(host):
+            if host and _is_valid_host(host):
                 break
         else:
             host = environ.get('SERVER_NAME') or '127.0.0.1'

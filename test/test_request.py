@@ -1296,7 +1296,8 @@ def test_small_and_large_bodies_read_back_identically(size):
 # -------------------------------------------------------- malformed Host, Content-Length (issue 14)
 
 @pytest.mark.parametrize('host', ['x:y:z', '[::1', 'a b', 'evil.com/path', 'a@b', '\x1fhost', '',
-                                  '%', '%4', 'a%zz', '[::1%eth0]'])
+                                  '%', '%4', 'a%zz', '[::1%eth0]', '[x]', '[::g]', '[1.2.3.4]',
+                                  '[VF.a]'])
 def test_a_malformed_host_falls_back_to_server_name(host):
     environ = make_environ('/p', query='q=1', HTTP_HOST=host, SERVER_NAME='server.example',
                            SERVER_PORT='8080')
@@ -1306,7 +1307,8 @@ def test_a_malformed_host_falls_back_to_server_name(host):
 
 
 @pytest.mark.parametrize('host', ['example.com', 'example.com:8080', '[::1]:8080', '10.0.0.1',
-                                  'xn--caf-dma.example', '%41', '[fe80::1%25eth0]:80'])
+                                  'xn--caf-dma.example', '%41', '[fe80::1%25eth0]:80',
+                                  '[v1.a:b]', '[::ffff:1.2.3.4]'])
 def test_a_valid_host_is_used(host):
     req = BaseRequest(make_environ('/p', HTTP_HOST=host))
     assert req.urlparts.netloc == host
