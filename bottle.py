@@ -2049,7 +2049,7 @@ class BaseRequest(object):
     def cookies(self) -> FormsDict[str]:
         """Cookies sent by the client, as a :class:`FormsDict`. Signed cookies are not decoded."""
         header = self.environ.get('HTTP_COOKIE')
-        return _decoded_forms_dict(_parse_cookie_header(header) if header else ())
+        return _forms_dict(_parse_cookie_header(header) if header else {})
 
     if TYPE_CHECKING:  # signed cookies hold any JSON value
         @overload
@@ -2803,21 +2803,28 @@ def _values_of_pairs(pairs: Iterable[tuple[str, _V]]) -> dict[str, list[_V]]:
     return values
 
 
-def _parse_cookie_header(header: str) -> Iterator[tuple[str, str]]:
-    """Yield (name, value) pairs of a Cookie header; malformed pairs are skipped.
+def _parse_cookie_header(header: str) -> dict[str, list[str]]:
+    """``{name: [values]}`` of a Cookie header, in order; malformed pairs are skipped.
 
-    Quoted values are unquoted (backslash and octal escapes resolved) and the
-    result is decoded as UTF-8.
+    Quoted values are unquoted (backslash and octal escapes resolved) and
+    decoded as UTF-8 (names are ASCII tokens).
     """
+    values: dict[str, list[str]] = {}
     for pair in header.split(';'):
         name, sep, value = pair.partition('=')
         name = name.strip()
         if not sep or not name or not _COOKIE_NAME_CHARS.issuperset(name):
             continue
-        value = _latin1_to_unicode(value.strip())
+        value = value.strip()
+        if not value.isascii():
+            value = _latin1_to_unicode(value)
         if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
             value = _unquote_cookie_value(value[1:-1])
-        yield _latin1_to_unicode(name), value
+        if name in values:
+            values[name].append(value)
+        else:
+            values[name] = [value]
+    return values
 
 
 _COOKIE_NAME_CHARS = frozenset(
@@ -3392,12 +3399,17 @@ class BaseResponse(object):
         return out
 
 
+def _cookie_error(message: str) -> Exception:
+    """A ``http.cookies.CookieError`` (imported only when there is one to raise)."""
+    from http.cookies import CookieError
+    return CookieError(message)
+
+
 def _cookie_attributes(options: Mapping[str, Any]) -> dict[str, str]:
     """The Set-Cookie attributes for :meth:`BaseResponse.set_cookie`'s options, by name.
 
     :raises CookieError: an unknown option or SameSite value.
     """
-    from http.cookies import CookieError
     attributes = {}
     for key, option in options.items():
         key = key.lower()
@@ -3410,7 +3422,7 @@ def _cookie_attributes(options: Mapping[str, Any]) -> dict[str, str]:
         elif key in ('same_site', 'samesite'):
             policy = (option or 'none').lower()
             if policy not in ('lax', 'strict', 'none'):
-                raise CookieError('Invalid value for SameSite: %r' % option)
+                raise _cookie_error('Invalid value for SameSite: %r' % option)
             attributes['samesite'] = 'SameSite=%s' % policy
         elif key in ('secure', 'httponly', 'partitioned'):
             if option:
@@ -3419,7 +3431,7 @@ def _cookie_attributes(options: Mapping[str, Any]) -> dict[str, str]:
         elif key in ('domain', 'path', 'comment', 'version'):
             attributes[key] = '%s=%s' % (key.title(), _hval(option))
         else:
-            raise CookieError('Invalid cookie attribute: %r' % key)
+            raise _cookie_error('Invalid cookie attribute: %r' % key)
     return attributes
 
 
