@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from datetime import date as datedate  # the names of _LAZY_NAMES, as at run time
     from datetime import datetime
     from types import CodeType, ModuleType, TracebackType
-    from typing import IO, Any, Generic as _Generic, NoReturn, Union, overload
+    from typing import IO, Any, Generic as _Generic, NoReturn, Protocol, Union, overload
     from urllib.parse import SplitResult
 
     from _typeshed.wsgi import StartResponse as _StartResponse
@@ -91,6 +91,18 @@ if TYPE_CHECKING:
     #: What http_date() formats: a datetime or date, seconds since the epoch, a time tuple
     #: (or a string, returned as it is).
     _DateLike: TypeAlias = Union[datetime, datedate, float, Sequence[int], str]
+    class _RouteShortcut(Protocol):
+        """Bottle.get, post, put, delete and patch: route() with the method set."""
+
+        @overload
+        def __call__(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
+        @overload
+        def __call__(self, path: _Rules | None = ..., method: _Methods = ..., *,
+                     callback: _F, **options: Any) -> _F: ...
+        @overload
+        def __call__(self, path: _Rules | None = ..., method: _Methods = ...,
+                     **options: Any) -> Callable[[_F], _F]: ...
+
     #: A signing key, or several (the first signs, any verifies).
     _Secret: TypeAlias = Union[str, bytes, Sequence[Union[str, bytes]]]
 else:
@@ -1353,75 +1365,32 @@ class Bottle(object):
             return target
         return add_routes(callback) if callback else add_routes
 
-    if TYPE_CHECKING:  # as for route(): @get, @get(...), get(rule, callback=...)
-        @overload
-        def get(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
-        @overload
-        def get(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
-                **options: Any) -> _F: ...
-        @overload
-        def get(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
-                ) -> Callable[[_F], _F]: ...
+    if TYPE_CHECKING:  # as route() with the method set: @get, @get(...), get(rule, callback=...)
+        get: _RouteShortcut
+        post: _RouteShortcut
+        put: _RouteShortcut
+        delete: _RouteShortcut
+        patch: _RouteShortcut
+    else:
+        def get(self, path=None, method='GET', **options):
+            """Like :meth:`route` with ``method='GET'``."""
+            return self.route(path, method, **options)
 
-    def get(self, path: Any = None, method: _Methods = 'GET', **options: Any) -> Any:
-        """Like :meth:`route` with ``method='GET'``."""
-        return self.route(path, method, **options)
+        def post(self, path=None, method='POST', **options):
+            """Like :meth:`route` with ``method='POST'``."""
+            return self.route(path, method, **options)
 
-    if TYPE_CHECKING:
-        @overload
-        def post(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
-        @overload
-        def post(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
-                 **options: Any) -> _F: ...
-        @overload
-        def post(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
-                 ) -> Callable[[_F], _F]: ...
+        def put(self, path=None, method='PUT', **options):
+            """Like :meth:`route` with ``method='PUT'``."""
+            return self.route(path, method, **options)
 
-    def post(self, path: Any = None, method: _Methods = 'POST', **options: Any) -> Any:
-        """Like :meth:`route` with ``method='POST'``."""
-        return self.route(path, method, **options)
+        def delete(self, path=None, method='DELETE', **options):
+            """Like :meth:`route` with ``method='DELETE'``."""
+            return self.route(path, method, **options)
 
-    if TYPE_CHECKING:
-        @overload
-        def put(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
-        @overload
-        def put(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
-                **options: Any) -> _F: ...
-        @overload
-        def put(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
-                ) -> Callable[[_F], _F]: ...
-
-    def put(self, path: Any = None, method: _Methods = 'PUT', **options: Any) -> Any:
-        """Like :meth:`route` with ``method='PUT'``."""
-        return self.route(path, method, **options)
-
-    if TYPE_CHECKING:
-        @overload
-        def delete(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
-        @overload
-        def delete(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
-                   **options: Any) -> _F: ...
-        @overload
-        def delete(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
-                   ) -> Callable[[_F], _F]: ...
-
-    def delete(self, path: Any = None, method: _Methods = 'DELETE', **options: Any) -> Any:
-        """Like :meth:`route` with ``method='DELETE'``."""
-        return self.route(path, method, **options)
-
-    if TYPE_CHECKING:
-        @overload
-        def patch(self, path: _F, method: _Methods = ..., **options: Any) -> _F: ...
-        @overload
-        def patch(self, path: _Rules | None = ..., method: _Methods = ..., *, callback: _F,
-                  **options: Any) -> _F: ...
-        @overload
-        def patch(self, path: _Rules | None = ..., method: _Methods = ..., **options: Any
-                  ) -> Callable[[_F], _F]: ...
-
-    def patch(self, path: Any = None, method: _Methods = 'PATCH', **options: Any) -> Any:
-        """Like :meth:`route` with ``method='PATCH'``."""
-        return self.route(path, method, **options)
+        def patch(self, path=None, method='PATCH', **options):
+            """Like :meth:`route` with ``method='PATCH'``."""
+            return self.route(path, method, **options)
 
     if TYPE_CHECKING:  # @error(404), error(404, handler)
         @overload
