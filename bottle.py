@@ -7783,8 +7783,18 @@ class TestClient(object):
         if auth is not None:
             outgoing.headers.append(('Authorization', _basic_authorization(auth)))
         answer = self._send(outgoing, cookies, environ)
+        if follow_redirects:
+            return self._follow_redirects(outgoing, answer, cookies, environ)
+        answer.history = []
+        return answer
+
+    def _follow_redirects(self, outgoing: _OutgoingRequest, answer: TestResponse,
+                          cookies: dict[str, Any] | None, environ: Mapping[str, Any] | None
+                          ) -> TestResponse:
+        """Send the requests ``answer``'s redirects ask for; the last answer, with the
+        others in its ``history``."""
         history: list[TestResponse] = []
-        while follow_redirects and _is_redirect(answer):
+        while _is_redirect(answer):
             history.append(answer)
             if len(history) > self.max_redirects:
                 raise RuntimeError('Gave up after %d redirects (a redirect loop?): %s' % (
