@@ -6073,25 +6073,26 @@ class EventletServer(ServerAdapter):
 
     @staticmethod
     def _stop_on_ctrl_c() -> None:
-        """Make Ctrl-C end the server's accept loop in the main greenthread, even when it
-        arrives while a connection's greenthread runs (which would swallow it)."""
+        """Make Ctrl-C end the server's accept loop in the main greenthread, whichever
+        greenthread it interrupts (a connection's would swallow it)."""
         import signal
         import greenlet
         from eventlet import hubs
         main_greenlet = greenlet.getcurrent()
+        hub = hubs.get_hub()
 
-        def on_sigint(signum, frame):
-            hub = hubs.get_hub()
-            # In the hub (the idle server waits there) the interrupt reaches the main
-            # greenthread as the hub ends; a scheduled one would wait for the hub's next
-            # wake-up, up to a minute.
-            if greenlet.getcurrent() in (main_greenlet, hub.greenlet):
-                raise KeyboardInterrupt
+        def keep_hub_awake() -> None:
+            # The hub sleeps until its next timer (a minute when idle): this one bounds
+            # the sleep, so the interrupt the handler schedules runs within half a second.
+            hub.schedule_call_global(0.5, keep_hub_awake)
+
+        def on_sigint(signum: int, frame: Any) -> None:
             hub.schedule_call_global(0, main_greenlet.throw, KeyboardInterrupt)
         try:
             signal.signal(signal.SIGINT, on_sigint)
         except ValueError:  # not the main thread (patched threading cannot tell: ask signal)
-            pass
+            return
+        keep_hub_awake()
 
 
 class BjoernServer(ServerAdapter):
